@@ -74,7 +74,7 @@ func New(config string) (b backends.Backend, err error) {
 		return nil, fmt.Errorf("backend %q is not compiled into this binary (available: %s)%s",
 			config, strings.Join(backends.List(), ", "), xlaHint(name))
 	}
-	b, err = backends.NewWithConfig(config)
+	b, err = quietStdout(func() (backends.Backend, error) { return backends.NewWithConfig(config) })
 	if err != nil {
 		return nil, fmt.Errorf("backend %q: %w%s", config, err, xlaHint(name))
 	}
@@ -114,4 +114,22 @@ func xlaHint(name string) string {
 	}
 	return "; the XLA backend needs a PJRT plugin: set PJRT_PLUGIN_LIBRARY_PATH to the folder holding " +
 		"pjrt_c_api_cpu_plugin.so (or the CUDA plugin), or use the default pure-Go backend by unsetting " + EnvVar
+}
+
+// quietStdout runs newBackend with os.Stdout pointed at the null device: the
+// pure-Go backend prints its parallelism setting with fmt.Printf, which would
+// otherwise land in every notebook cell and command output. Backends are created
+// once per config (see New), at start-up, so the swap is brief.
+func quietStdout(newBackend func() (backends.Backend, error)) (backends.Backend, error) {
+	null, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+	if err != nil {
+		return newBackend()
+	}
+	saved := os.Stdout
+	os.Stdout = null
+	defer func() {
+		os.Stdout = saved
+		null.Close()
+	}()
+	return newBackend()
 }

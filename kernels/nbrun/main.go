@@ -1,0 +1,156 @@
+// Command nbrun executes Jupyter notebooks headless with the project's GoNB kernel
+// and checks them: a notebook passes when every cell ran without error and it
+// displayed at least one image (PNG or SVG). It prints one line per notebook and
+// a closing "N passed, N failed" line, and exits non-zero if any failed.
+//
+//	go run ./kernels/nbrun [-kernel spectrogen] [-out out/notebooks] [-timeout 15m] [NOTEBOOK.ipynb|DIR ...]
+//
+// With no arguments it runs every notebook in notebooks/. Executed copies (with
+// their outputs) are written to -out, so a failure can be inspected.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+)
+
+func main() {
+	kernel := flag.String("kernel", "spectrogen", "Jupyter kernel name to execute the notebooks with")
+	outDir := flag.String("out", "out/notebooks", "folder for the executed notebooks")
+	timeout := flag.Duration("timeout", 20*time.Minute, "time limit per notebook")
+	flag.Parse()
+	args := flag.Args()
+	if len(args) == 0 {
+		args = []string{"notebooks"}
+	}
+	nbs, err := collect(args)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "nbrun:", err)
+		os.Exit(2)
+	}
+	if len(nbs) == 0 {
+		fmt.Fprintln(os.Stderr, "nbrun: no notebooks found in", strings.Join(args, " "))
+		os.Exit(2)
+	}
+	passed, failed := 0, 0
+	for _, nb := range nbs {
+		start := time.Now()
+		err := run(nb, *kernel, *outDir, *timeout)
+		status := "ok  "
+		if err != nil {
+			status = "FAIL"
+			failed++
+		} else {
+			passed++
+		}
+		fmt.Printf("%s %-45s %6.1fs\n", status, nb, time.Since(start).Seconds())
+		if err != nil {
+			fmt.Println(indent(err.Error()))
+		}
+	}
+	fmt.Printf("notebooks: %d passed, %d failed\n", passed, failed)
+	if failed > 0 {
+		os.Exit(1)
+	}
+}
+
+func collect(args []string) ([]string, error) {
+	var nbs []string
+	for _, a := range args {
+		st, err := os.Stat(a)
+		if err != nil {
+			return nil, err
+		}
+		if !st.IsDir() {
+			nbs = append(nbs, a)
+			continue
+		}
+		m, err := filepath.Glob(filepath.Join(a, "*.ipynb"))
+		if err != nil {
+			return nil, err
+		}
+		sort.Strings(m)
+		nbs = append(nbs, m...)
+	}
+	return nbs, nil
+}
+
+func run(nb, kernel, outDir string, timeout time.Duration) error {
+	ctx, cancel := context.WithTimeout(context.Background(), timeout+time.Minute)
+	defer cancel()
+	abs, err := filepath.Abs(outDir)
+	if err != nil {
+		return err
+	}
+	cmd := exec.CommandContext(ctx, "jupyter", "nbconvert", "--to", "notebook", "--execute",
+		"--ExecutePreprocessor.kernel_name="+kernel,
+		fmt.Sprintf("--ExecutePreprocessor.timeout=%d", int(timeout.Seconds())),
+		"--output-dir", abs, nb)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		return fmt.Errorf("nbconvert: %v\n%s", err, tail(string(out), 60))
+	}
+	return check(filepath.Join(abs, filepath.Base(nb)))
+}
+
+// notebook is the part of the .ipynb format the check reads.
+type notebook struct {
+	Cells []struct {
+		CellType string `json:"cell_type"`
+		Outputs  []struct {
+			OutputType string         `json:"output_type"`
+			Data       map[string]any `json:"data"`
+			EName      string         `json:"ename"`
+			EValue     string         `json:"evalue"`
+		} `json:"outputs"`
+	} `json:"cells"`
+}
+
+func check(path string) error {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	var nb notebook
+	if err := json.Unmarshal(data, &nb); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	images := 0
+	for i, c := range nb.Cells {
+		for _, o := range c.Outputs {
+			if o.OutputType == "error" {
+				return fmt.Errorf("cell %d: %s: %s", i, o.EName, o.EValue)
+			}
+			if _, ok := o.Data["image/png"]; ok {
+				images++
+			}
+			if _, ok := o.Data["image/svg+xml"]; ok {
+				images++
+			}
+		}
+	}
+	if images == 0 {
+		return fmt.Errorf("%s: no image output", path)
+	}
+	return nil
+}
+
+func tail(s string, n int) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, "\n")
+}
+
+func indent(s string) string {
+	return "    " + strings.ReplaceAll(s, "\n", "\n    ")
+}

@@ -1,0 +1,242 @@
+// Package plots draws spectra with gonum/plot: overlays of spectra (with an
+// optional uncertainty band), rows of panels, and their rendering to PNG or SVG,
+// for files (written atomically) and for notebooks (Show).
+package plots
+
+import (
+	"bytes"
+	"fmt"
+	"image/color"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgimg"
+	"gonum.org/v1/plot/vg/vgsvg"
+
+	"github.com/spectrogen-go/spectrogen/spectro"
+)
+
+// Palette is the line colours used in order (colour-blind friendly, Okabe–Ito).
+var Palette = []color.Color{
+	color.RGBA{0, 114, 178, 255},   // blue
+	color.RGBA{213, 94, 0, 255},    // vermillion
+	color.RGBA{0, 158, 115, 255},   // green
+	color.RGBA{204, 121, 167, 255}, // purple
+	color.RGBA{230, 159, 0, 255},   // orange
+	color.RGBA{86, 180, 233, 255},  // sky
+	color.RGBA{0, 0, 0, 255},       // black
+}
+
+// Series is one curve of an overlay.
+type Series struct {
+	Label    string
+	Spectrum *spectro.Spectrum
+	Offset   float64 // added to every intensity, to stack curves
+	Dashed   bool
+	// Lower and Upper, when set (same length as the spectrum), draw a shaded band.
+	Lower, Upper []float64
+}
+
+// Overlay draws the series on one pair of axes, labelled with the modality of
+// the first series.
+func Overlay(title string, series ...Series) (*plot.Plot, error) {
+	p := plot.New()
+	p.Title.Text = title
+	p.Y.Label.Text = "Intensity (a.u.)"
+	if len(series) == 0 {
+		return nil, fmt.Errorf("plots.Overlay %q: no series", title)
+	}
+	SetXLabel(p, series[0].Spectrum.Modality)
+	for i, s := range series {
+		c := Palette[i%len(Palette)]
+		if s.Lower != nil && s.Upper != nil {
+			band, err := bandPolygon(s)
+			if err != nil {
+				return nil, err
+			}
+			band.Color = withAlpha(c, 60)
+			band.LineStyle.Width = 0
+			p.Add(band)
+		}
+		pts := make(plotter.XYs, s.Spectrum.Len())
+		for j := range pts {
+			pts[j].X, pts[j].Y = s.Spectrum.X[j], s.Spectrum.Y[j]+s.Offset
+		}
+		line, err := plotter.NewLine(pts)
+		if err != nil {
+			return nil, fmt.Errorf("plots.Overlay %q, series %q: %w", title, s.Label, err)
+		}
+		line.Color = c
+		line.Width = vg.Points(1.2)
+		if s.Dashed {
+			line.Dashes = []vg.Length{vg.Points(4), vg.Points(2)}
+		}
+		p.Add(line)
+		if s.Label != "" {
+			p.Legend.Add(s.Label, line)
+		}
+	}
+	p.Legend.Top = true
+	p.Add(plotter.NewGrid())
+	return p, nil
+}
+
+// SetXLabel labels the x axis with the modality's quantity and unit, spelt
+// with the glyphs the default plot fonts have (they lack a superscript minus).
+func SetXLabel(p *plot.Plot, m spectro.Modality) {
+	p.X.Label.Text = strings.NewReplacer("cm⁻¹", "cm-1").Replace(m.XLabel())
+}
+
+func bandPolygon(s Series) (*plotter.Polygon, error) {
+	n := s.Spectrum.Len()
+	if len(s.Lower) != n || len(s.Upper) != n {
+		return nil, fmt.Errorf("plots: band of %q has %d/%d values for %d points", s.Label, len(s.Lower), len(s.Upper), n)
+	}
+	pts := make(plotter.XYs, 0, 2*n)
+	for j := 0; j < n; j++ {
+		pts = append(pts, plotter.XY{X: s.Spectrum.X[j], Y: s.Upper[j] + s.Offset})
+	}
+	for j := n - 1; j >= 0; j-- {
+		pts = append(pts, plotter.XY{X: s.Spectrum.X[j], Y: s.Lower[j] + s.Offset})
+	}
+	return plotter.NewPolygon(pts)
+}
+
+func withAlpha(c color.Color, a uint8) color.Color {
+	r, g, b, _ := c.RGBA()
+	return color.NRGBA{uint8(r >> 8), uint8(g >> 8), uint8(b >> 8), a}
+}
+
+// Size of a rendered panel.
+const (
+	PanelWidth  = 6 * vg.Inch
+	PanelHeight = 3.5 * vg.Inch
+)
+
+// Row renders plots side by side in one canvas of the given format ("png" or
+// "svg"); each panel is PanelWidth × PanelHeight.
+func Row(format string, ps ...*plot.Plot) ([]byte, error) {
+	return Grid(format, len(ps), ps...)
+}
+
+// Grid renders plots in rows of cols panels.
+func Grid(format string, cols int, ps ...*plot.Plot) ([]byte, error) {
+	if len(ps) == 0 || cols < 1 {
+		return nil, fmt.Errorf("plots.Grid: %d plots in %d columns", len(ps), cols)
+	}
+	if cols > len(ps) {
+		cols = len(ps)
+	}
+	rows := (len(ps) + cols - 1) / cols
+	w, h := PanelWidth*vg.Length(cols), PanelHeight*vg.Length(rows)
+	c, err := newCanvas(format, w, h)
+	if err != nil {
+		return nil, err
+	}
+	table := make([][]*plot.Plot, rows)
+	for i := range table {
+		table[i] = make([]*plot.Plot, cols)
+		for j := range table[i] {
+			if k := i*cols + j; k < len(ps) {
+				table[i][j] = ps[k]
+			}
+		}
+	}
+	tiles := draw.Tiles{Rows: rows, Cols: cols, PadX: vg.Millimeter * 3, PadY: vg.Millimeter * 3,
+		PadTop: vg.Millimeter * 2, PadBottom: vg.Millimeter * 2, PadLeft: vg.Millimeter * 2, PadRight: vg.Millimeter * 2}
+	canvases := plot.Align(table, tiles, draw.New(c))
+	for i := range table {
+		for j, p := range table[i] {
+			if p != nil {
+				p.Draw(canvases[i][j])
+			}
+		}
+	}
+	return encode(format, c)
+}
+
+// Render draws one plot at the given size in "png" or "svg".
+func Render(format string, p *plot.Plot, w, h vg.Length) ([]byte, error) {
+	c, err := newCanvas(format, w, h)
+	if err != nil {
+		return nil, err
+	}
+	p.Draw(draw.New(c))
+	return encode(format, c)
+}
+
+type encoder interface {
+	vg.CanvasSizer
+}
+
+func newCanvas(format string, w, h vg.Length) (encoder, error) {
+	switch format {
+	case "png":
+		return vgimg.PngCanvas{Canvas: vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(96))}, nil
+	case "svg":
+		return vgsvg.New(w, h), nil
+	}
+	return nil, fmt.Errorf("plots: unknown image format %q (want png or svg)", format)
+}
+
+func encode(format string, c encoder) ([]byte, error) {
+	var buf bytes.Buffer
+	var err error
+	switch cv := c.(type) {
+	case vgimg.PngCanvas:
+		_, err = cv.WriteTo(&buf)
+	case *vgsvg.Canvas:
+		_, err = cv.WriteTo(&buf)
+	default:
+		err = fmt.Errorf("plots: cannot encode %T", c)
+	}
+	return buf.Bytes(), err
+}
+
+// WriteFile writes an image atomically (a temporary file renamed into place),
+// choosing the format from the extension (.png or .svg), so a crash never
+// leaves a truncated figure.
+func WriteFile(path string, ps ...*plot.Plot) error {
+	format := strings.TrimPrefix(strings.ToLower(filepath.Ext(path)), ".")
+	data, err := Row(format, ps...)
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	return WriteAtomic(path, data)
+}
+
+// WriteAtomic writes data to path through a temporary file in the same folder
+// and a rename, so readers see either the old or the new file, never a part.
+func WriteAtomic(path string, data []byte) error {
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	if _, err = f.Write(data); err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Chmod(tmp, 0o644)
+	}
+	if err == nil {
+		err = os.Rename(tmp, path)
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	return nil
+}

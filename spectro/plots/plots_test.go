@@ -1,0 +1,80 @@
+package plots
+
+import (
+	"bytes"
+	"image/png"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/spectrogen-go/spectrogen/spectro"
+)
+
+func testSpectrum(t *testing.T) *spectro.Spectrum {
+	g := spectro.Grid{Start: 100, Stop: 1500, N: 200}
+	y := make([]float64, g.N)
+	for i := range y {
+		x := g.At(i)
+		y[i] = math.Exp(-math.Pow((x-1085)/10, 2))
+	}
+	s, err := spectro.FromGrid(spectro.Raman, g, y)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func TestOverlayPNGAndSVG(t *testing.T) {
+	s := testSpectrum(t)
+	lo, hi := make([]float64, s.Len()), make([]float64, s.Len())
+	for i, v := range s.Y {
+		lo[i], hi[i] = v-0.1, v+0.1
+	}
+	p, err := Overlay("calcite", Series{Label: "measured", Spectrum: s}, Series{Label: "generated", Spectrum: s, Offset: 1, Dashed: true, Lower: lo, Upper: hi})
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := Row("png", p, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := png.DecodeConfig(bytes.NewReader(img))
+	if err != nil {
+		t.Fatalf("not a PNG: %v", err)
+	}
+	if cfg.Width != 2*576 || cfg.Height != 336 { // two 6×3.5 inch panels at 96 dpi
+		t.Errorf("PNG is %dx%d", cfg.Width, cfg.Height)
+	}
+	svg, err := Row("svg", p)
+	if err != nil || !strings.Contains(string(svg), "<svg") || !strings.Contains(string(svg), "Raman") {
+		t.Errorf("SVG output wrong (err %v)", err)
+	}
+	if _, err := Row("gif", p); err == nil {
+		t.Error("unknown format should be an error")
+	}
+	bad := Series{Spectrum: s, Lower: lo[:3], Upper: hi}
+	if _, err := Overlay("bad band", bad); err == nil {
+		t.Error("band of wrong length should be an error")
+	}
+}
+
+func TestWriteFileAtomic(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "sub", "fig.png")
+	p, err := Overlay("x", Series{Spectrum: testSpectrum(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteFile(path, p); err != nil {
+		t.Fatal(err)
+	}
+	entries, _ := os.ReadDir(filepath.Dir(path))
+	if len(entries) != 1 || entries[0].Name() != "fig.png" {
+		t.Errorf("folder holds %v, want only fig.png (no temporary files)", entries)
+	}
+	if err := WriteFile(filepath.Join(dir, "fig.bmp"), p); err == nil {
+		t.Error("unknown extension should be an error")
+	}
+}

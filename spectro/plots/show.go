@@ -1,0 +1,25 @@
+package plots
+
+import (
+	"fmt"
+
+	"github.com/janpfeifer/gonb/gonbui"
+	"gonum.org/v1/plot"
+)
+
+// Show displays plots side by side as a PNG image in a GoNB notebook cell; outside
+// a notebook it does nothing. Errors are printed, so a notebook cell never panics
+// on a bad plot.
+func Show(ps ...*plot.Plot) {
+	ShowGrid(len(ps), ps...)
+}
+
+// ShowGrid is Show with cols panels per row.
+func ShowGrid(cols int, ps ...*plot.Plot) {
+	img, err := Grid("png", cols, ps...)
+	if err != nil {
+		fmt.Println("plots.Show:", err)
+		return
+	}
+	gonbui.DisplayPng(img)
+}
