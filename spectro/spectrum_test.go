@@ -203,3 +203,35 @@ func equal(a, b []float64) bool {
 	}
 	return true
 }
+
+func TestPeakAreaAndHalfWidth(t *testing.T) {
+	for _, eta := range []float64{0, 0.3, 1} {
+		p := Peak{Center: 500, FWHM: 4, Height: 2, Eta: eta}
+		g := Grid{Start: -20000, Stop: 21000, N: 4_100_001} // wide, fine grid: tails matter for Lorentzians
+		xs := g.Points()
+		sum := 0.0
+		for _, x := range xs {
+			sum += p.At(x)
+		}
+		area := sum * g.Step()
+		tail := 0.0
+		if eta > 0 { // Lorentzian tail beyond the grid: 2·η·h·(FWHM/2)²/distance
+			tail = 2 * eta * p.Height * 4 / 20500
+		}
+		if math.Abs(area+tail-p.Area())/p.Area() > 1e-4 {
+			t.Errorf("eta %g: numerical area %g, Area() %g", eta, area+tail, p.Area())
+		}
+		if h := p.At(502); math.Abs(h-1) > 1e-12 {
+			t.Errorf("eta %g: value at centre+FWHM/2 is %g, want half the height", eta, h)
+		}
+	}
+	table := PeakTable{{Center: 10, FWHM: 1, Height: 1}, {Center: 5, FWHM: 1, Height: 2, Eta: 1}}
+	ys := table.Render([]float64{5, 10})
+	if math.Abs(ys[0]-2) > 1e-6 || math.Abs(ys[1]-(1+2.0/101)) > 1e-9 {
+		t.Errorf("Render = %v", ys)
+	}
+	table.SortByCenter()
+	if table[0].Center != 5 {
+		t.Error("SortByCenter")
+	}
+}

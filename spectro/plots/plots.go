@@ -7,7 +7,6 @@ import (
 	"bytes"
 	"fmt"
 	"image/color"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -19,6 +18,7 @@ import (
 	"gonum.org/v1/plot/vg/vgsvg"
 
 	"github.com/spectrogen-go/spectrogen/spectro"
+	"github.com/spectrogen-go/spectrogen/spectro/atomicfile"
 )
 
 // Palette is the line colours used in order (colour-blind friendly, Okabe–Ito).
@@ -207,36 +207,5 @@ func WriteFile(path string, ps ...*plot.Plot) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
-	return WriteAtomic(path, data)
-}
-
-// WriteAtomic writes data to path through a temporary file in the same folder
-// and a rename, so readers see either the old or the new file, never a part.
-func WriteAtomic(path string, data []byte) error {
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	if _, err = f.Write(data); err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Chmod(tmp, 0o644)
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	return nil
+	return atomicfile.Write(path, data)
 }
