@@ -159,7 +159,7 @@ func parseRow(t string) (x, y float64, err error) {
 }
 
 // rruffName matches RRUFF file names: Mineral__R050127-1__Modality__...
-var rruffName = regexp.MustCompile(`^([^_]+(?:_[^_]+)*)__([RXr]\d{5,6})(?:-([A-Za-z0-9]+))?(?:__(.*))?$`)
+var rruffName = regexp.MustCompile(`^([^_]+(?:_[^_]+)*)__([A-Z]\d{5,6})(?:-([A-Za-z0-9]+))?(?:__(.*))?$`)
 
 // NameInfo is what a RRUFF-style file name says.
 type NameInfo struct {
