@@ -23,7 +23,7 @@ func rruffZip(t *testing.T) []byte {
 	zw := zip.NewWriter(&buf)
 	files := map[string]string{
 		"Calcite__R050127-3__Raman__514__0__ccw__Raman_Data_Processed__5637.txt": "##NAMES=Calcite\n##RRUFFID=R050127\n##IDEAL CHEMISTRY=CaCO_3_\n150, 1\n151, 2\n152, 1\n##END=\n",
-		"Albite__R040068-3__Raman__514__0__ccw__Raman_Data_Processed__1596.txt":   "##NAMES=Albite\n##RRUFFID=R040068\n##IDEAL CHEMISTRY=NaAlSi_3_O_8_\n480, 1\n481, 3\n482, 1\n##END=\n",
+		"Albite__R040068-3__Raman__514__0__ccw__Raman_Data_Processed__1596.txt":  "##NAMES=Albite\n##RRUFFID=R040068\n##IDEAL CHEMISTRY=NaAlSi_3_O_8_\n480, 1\n481, 3\n482, 1\n##END=\n",
 	}
 	for name, content := range files {
 		w, err := zw.Create(name)
