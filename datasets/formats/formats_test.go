@@ -198,7 +198,7 @@ func TestJCAMPCompressedRoundTrip(t *testing.T) {
 
 func TestWriteReadBack(t *testing.T) {
 	even := &spectro.Spectrum{Modality: spectro.Raman, X: spectro.Grid{Start: 100, Stop: 1500, N: 101}.Points(), Y: make([]float64, 101),
-		Meta: spectro.Metadata{Mineral: "Calcite", RRUFFID: "R050127-3", Chemistry: "CaCO_3_", Extra: map[string]string{"LASER": "514 nm"}}}
+		Meta: spectro.Metadata{Mineral: "Calcite", RRUFFID: "R050127-3", Chemistry: "CaCO_3_", Extra: map[string]string{"LASER": "514 nm", "SOURCE": "a donor"}}}
 	for i := range even.Y {
 		even.Y[i] = math.Sin(float64(i)/7) * 1e3 / 3
 	}
@@ -218,7 +218,7 @@ func TestWriteReadBack(t *testing.T) {
 				t.Errorf("%s: read back differs: %v %v", path, back.X[:2], back.Y[:2])
 			}
 			if back.Meta.Mineral != s.Meta.Mineral || back.Meta.RRUFFID != s.Meta.RRUFFID || back.Meta.Chemistry != s.Meta.Chemistry ||
-				back.Meta.Extra["LASER"] != s.Meta.Extra["LASER"] {
+				back.Meta.Extra["LASER"] != s.Meta.Extra["LASER"] || back.Meta.Extra["SOURCE"] != s.Meta.Extra["SOURCE"] {
 				t.Errorf("%s: metadata %+v, want %+v", path, back.Meta, s.Meta)
 			}
 		}

@@ -109,7 +109,7 @@ func parseDelimited(data []byte, name string) (*spectro.Spectrum, error) {
 
 // setCommentKey applies a "# key: value" comment of a file WriteCSV wrote.
 func setCommentKey(s *spectro.Spectrum, key, value string) {
-	switch strings.ToLower(key) {
+	switch key { // WriteCSV's own keys are lower case; RRUFF's header keys upper case
 	case "modality":
 		s.Modality, _ = spectro.ParseModality(value)
 	case "mineral":
@@ -118,7 +118,7 @@ func setCommentKey(s *spectro.Spectrum, key, value string) {
 		s.Meta.RRUFFID = value
 	case "chemistry":
 		s.Meta.Chemistry = value
-	case "source", "x_unit":
+	case "x_unit":
 	default:
 		s.Meta.Set(key, value)
 	}

@@ -68,6 +68,10 @@ type Options struct {
 // spectrumExt are the extensions LoadDir reads.
 var spectrumExt = map[string]bool{".txt": true, ".csv": true, ".tsv": true, ".dat": true, ".xy": true, ".jdx": true, ".dx": true, ".jcamp": true, ".dif": true}
 
+// sideFileExt are files that live beside spectra (ground truth, notes, figures)
+// and are passed over without being reported.
+var sideFileExt = map[string]bool{".json": true, ".md": true, ".png": true, ".svg": true, ".pdf": true, ".zip": true}
+
 // DefaultKey is the RRUFF id stem of a file (from its name, else its header),
 // else its base name without extension.
 func DefaultKey(path string, s *spectro.Spectrum) string {
@@ -110,8 +114,11 @@ func LoadDir(dir string, opts Options) (*Collection, error) {
 		if d.IsDir() {
 			return nil
 		}
-		if !spectrumExt[strings.ToLower(filepath.Ext(name))] {
-			c.Skipped = append(c.Skipped, path)
+		ext := strings.ToLower(filepath.Ext(name))
+		if !spectrumExt[ext] {
+			if !sideFileExt[ext] {
+				c.Skipped = append(c.Skipped, path)
+			}
 			return nil
 		}
 		c.add(byKey, path, opts)

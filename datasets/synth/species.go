@@ -49,12 +49,12 @@ type reflection struct {
 // anion internal modes: free-ion frequency, parity class, degeneracy, Raman and
 // IR strengths (non-centrosymmetric case), Raman and IR widths.
 type internalMode struct {
-	name          string
-	freq          float64
-	degenerate    int // 1, 2 or 3: split into this many components at low site symmetry
-	raman, ir     float64
+	name           string
+	freq           float64
+	degenerate     int // 1, 2 or 3: split into this many components at low site symmetry
+	raman, ir      float64
 	widthR, widthI float64
-	gerade        bool // in a centrosymmetric crystal: Raman-active (g) or IR-active (u)
+	gerade         bool // in a centrosymmetric crystal: Raman-active (g) or IR-active (u)
 }
 
 // internalModes per class: textbook positions (Nakamoto; Farmer, "The Infrared

@@ -43,7 +43,9 @@ func TestDeterministic(t *testing.T) {
 func TestConfigValidation(t *testing.T) {
 	for _, mod := range []func(*Config){
 		func(c *Config) { c.SpeciesPerClass = 0 }, func(c *Config) { c.SamplesPerSpecies = -1 },
-		func(c *Config) { c.Noise = math.NaN() }, func(c *Config) { c.Grids = map[spectro.Modality]spectro.Grid{spectro.Raman: {Start: 5, Stop: 1, N: 10}} },
+		func(c *Config) { c.Noise = math.NaN() }, func(c *Config) {
+			c.Grids = map[spectro.Modality]spectro.Grid{spectro.Raman: {Start: 5, Stop: 1, N: 10}}
+		},
 	} {
 		c := small()
 		mod(&c)

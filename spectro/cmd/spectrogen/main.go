@@ -1,0 +1,113 @@
+// Command spectrogen is SpectroGen-Go's command line: read and convert spectrum
+// files, generate the synthetic dataset, fetch RRUFF data, and run the demo.
+//
+//	spectrogen info FILE|DIR...          what a file or folder holds
+//	spectrogen synth --out DIR           write the synthetic dataset as files
+//	spectrogen fetch rruff --modality M  download RRUFF data into the cache
+//	spectrogen convert FILE... --out DIR convert to CSV or JCAMP-DX (optionally onto a grid)
+//	spectrogen demo --out DIR            the main job on the embedded synthetic data
+//
+// Run "spectrogen COMMAND -h" for a command's flags.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"sort"
+	"strings"
+)
+
+type command struct {
+	name, summary string
+	run           func(ctx context.Context, args []string) error
+}
+
+var commands = map[string]command{}
+
+func register(c command) { commands[c.name] = c }
+
+func usage() {
+	fmt.Fprintln(os.Stderr, "spectrogen: cross-modal spectra (Raman, infrared, XRD) — usage: spectrogen COMMAND [flags]")
+	fmt.Fprintln(os.Stderr, "\nCommands:")
+	names := make([]string, 0, len(commands))
+	for n := range commands {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		fmt.Fprintf(os.Stderr, "  %-10s %s\n", n, commands[n].summary)
+	}
+	fmt.Fprintln(os.Stderr, "\nRun 'spectrogen COMMAND -h' for the flags of a command.")
+}
+
+func main() {
+	if len(os.Args) < 2 || os.Args[1] == "-h" || os.Args[1] == "--help" || os.Args[1] == "help" {
+		usage()
+		if len(os.Args) < 2 {
+			os.Exit(2)
+		}
+		return
+	}
+	c, ok := commands[os.Args[1]]
+	if !ok {
+		fmt.Fprintf(os.Stderr, "spectrogen: unknown command %q\n\n", os.Args[1])
+		usage()
+		os.Exit(2)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	if err := c.run(ctx, os.Args[2:]); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return
+		}
+		var ue usageError
+		if errors.As(err, &ue) {
+			fmt.Fprintf(os.Stderr, "spectrogen %s: %v\n", c.name, err)
+			os.Exit(2)
+		}
+		fmt.Fprintf(os.Stderr, "spectrogen %s: %v\n", c.name, err)
+		os.Exit(1)
+	}
+}
+
+// usageError is a mistake in the command line (exit status 2).
+type usageError struct{ error }
+
+func usagef(format string, args ...any) error { return usageError{fmt.Errorf(format, args...)} }
+
+// newFlags makes a command's flag set; parse errors come back as usage errors.
+func newFlags(name, synopsis string) *flag.FlagSet {
+	fs := flag.NewFlagSet("spectrogen "+name, flag.ContinueOnError)
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "usage: spectrogen %s %s\n", name, synopsis)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+func parse(fs *flag.FlagSet, args []string) error {
+	// Let flags follow positional arguments too: "info FILE --json".
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return err
+			}
+			return usageError{err}
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		pos = append(pos, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+	return fs.Parse(pos) // re-parse the positional arguments alone, so fs.Args() holds them
+}
+
+func joinLines(lines []string) string { return strings.Join(lines, "\n") }
+
+func sortStrings(s []string) { sort.Strings(s) }
