@@ -27,7 +27,8 @@ func TestLoadDirPairsByStemAndReportsUnpaired(t *testing.T) {
 	write(t, filepath.Join(dir, "raman", "Calcite__R050127-3__Raman__514__90__ccw__Raman_Data_Processed__5638.txt"), rows)
 	write(t, filepath.Join(dir, "Albite__R040068-1__Infrared__Infrared_Data_Processed__199.txt"), rows) // token in name, no folder
 	write(t, filepath.Join(dir, "raman", "broken__R099999-1__Raman__x.txt"), "100,abc\n")
-	write(t, filepath.Join(dir, "notes.md"), "hello")
+	write(t, filepath.Join(dir, "notes.doc"), "hello")
+	write(t, filepath.Join(dir, "peaks", "R050127.json"), "{}") // a side file: passed over silently
 	c, err := LoadDir(dir, Options{})
 	if err != nil {
 		t.Fatal(err)
