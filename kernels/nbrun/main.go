@@ -17,6 +17,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -90,7 +91,9 @@ func run(nb, kernel, outDir string, timeout time.Duration) error {
 	if err != nil {
 		return err
 	}
-	cmd := exec.CommandContext(ctx, "jupyter", "nbconvert", "--to", "notebook", "--execute",
+	// --allow-errors: the executed copy is written even when a cell fails, so the
+	// check below can report the cell's own error rather than a Python traceback.
+	cmd := exec.CommandContext(ctx, "jupyter", "nbconvert", "--to", "notebook", "--execute", "--allow-errors",
 		"--ExecutePreprocessor.kernel_name="+kernel,
 		fmt.Sprintf("--ExecutePreprocessor.timeout=%d", int(timeout.Seconds())),
 		"--output-dir", abs, nb)
@@ -105,6 +108,7 @@ func run(nb, kernel, outDir string, timeout time.Duration) error {
 type notebook struct {
 	Cells []struct {
 		CellType string `json:"cell_type"`
+		Source   any    `json:"source"`
 		Outputs  []struct {
 			OutputType string         `json:"output_type"`
 			Data       map[string]any `json:"data"`
@@ -114,6 +118,14 @@ type notebook struct {
 	} `json:"cells"`
 }
 
+var (
+	styleRe = regexp.MustCompile(`(?s)<style.*?</style>`)
+	tagRe   = regexp.MustCompile(`<[^>]+>`)
+)
+
+// check fails on the first cell with an error output (GoNB reports compile
+// errors as HTML before the error output; its text is included) and when no
+// image was displayed.
 func check(path string) error {
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -125,9 +137,14 @@ func check(path string) error {
 	}
 	images := 0
 	for i, c := range nb.Cells {
+		var html []string
 		for _, o := range c.Outputs {
+			if h, ok := o.Data["text/html"]; ok && strings.Contains(fmt.Sprint(h), "gonb-err") {
+				text := tagRe.ReplaceAllString(styleRe.ReplaceAllString(joinText(h), ""), "")
+				html = append(html, strings.TrimSpace(strings.NewReplacer("&#34;", `"`, "&lt;", "<", "&gt;", ">", "&amp;", "&").Replace(text)))
+			}
 			if o.OutputType == "error" {
-				return fmt.Errorf("cell %d: %s: %s", i, o.EName, o.EValue)
+				return fmt.Errorf("cell %d: %s: %s\n%s", i, o.EName, o.EValue, tail(strings.Join(html, "\n"), 25))
 			}
 			if _, ok := o.Data["image/png"]; ok {
 				images++
@@ -141,6 +158,21 @@ func check(path string) error {
 		return fmt.Errorf("%s: no image output", path)
 	}
 	return nil
+}
+
+// joinText flattens a notebook text field (a string or a list of strings).
+func joinText(v any) string {
+	switch t := v.(type) {
+	case string:
+		return t
+	case []any:
+		var b strings.Builder
+		for _, s := range t {
+			b.WriteString(fmt.Sprint(s))
+		}
+		return b.String()
+	}
+	return fmt.Sprint(v)
 }
 
 func tail(s string, n int) string {

@@ -121,6 +121,9 @@ func runDemo(ctx context.Context, args []string) error {
 			panels = append(panels, p)
 		}
 	}
+	if err := plots.WriteFile(filepath.Join(*out, "sample.png"), panels[:3]...); err != nil {
+		return err
+	}
 	img, err := plots.Grid("png", 3, panels...)
 	if err != nil {
 		return err
