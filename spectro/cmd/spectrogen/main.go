@@ -18,7 +18,6 @@ import (
 	"os"
 	"os/signal"
 	"sort"
-	"strings"
 )
 
 type command struct {
@@ -107,7 +106,3 @@ func parse(fs *flag.FlagSet, args []string) error {
 	}
 	return fs.Parse(pos) // re-parse the positional arguments alone, so fs.Args() holds them
 }
-
-func joinLines(lines []string) string { return strings.Join(lines, "\n") }
-
-func sortStrings(s []string) { sort.Strings(s) }

@@ -1,0 +1,120 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+var bin string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "spectrogen-cli")
+	if err != nil {
+		panic(err)
+	}
+	bin = filepath.Join(dir, "spectrogen")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		panic(string(out))
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// run executes the CLI and returns stdout, stderr and the exit code.
+func run(t *testing.T, args ...string) (string, string, int) {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
+	var stdout, stderr strings.Builder
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return stdout.String(), stderr.String(), code
+}
+
+func TestSynthInfoConvert(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "data")
+	out, errOut, code := run(t, "synth", "--out", data, "--species", "1", "--samples", "2")
+	if code != 0 || !strings.Contains(out, "wrote 14 samples (42 spectra") {
+		t.Fatalf("synth: %d %s %s", code, out, errOut)
+	}
+	out, _, code = run(t, "info", data)
+	if code != 0 || !strings.Contains(out, "14 samples of 7 species") || !strings.Contains(out, "infrared ↔ raman: 14 pairs") {
+		t.Errorf("info DIR: %s", out)
+	}
+	files, _ := filepath.Glob(filepath.Join(data, "raman", "*.csv"))
+	out, _, code = run(t, "info", "--json", files[0])
+	var fi fileInfo
+	if code != 0 || json.Unmarshal([]byte(out), &fi) != nil || fi.Modality != "raman" || fi.Points != 1024 || fi.Class == "" {
+		t.Errorf("info --json: %s", out)
+	}
+	conv := filepath.Join(dir, "conv")
+	out, _, code = run(t, "convert", files[0], "--out", conv, "--to", "jcamp", "--grid", "200:1200:501", "--normalize", "minmax")
+	if code != 0 || !strings.Contains(out, "501 points") {
+		t.Errorf("convert: %s", out)
+	}
+	jdx, _ := filepath.Glob(filepath.Join(conv, "*.jdx"))
+	out, _, code = run(t, "info", jdx[0])
+	if code != 0 || !strings.Contains(out, "JCAMP-DX") || !strings.Contains(out, "501, 200–1200") {
+		t.Errorf("info of converted file: %s", out)
+	}
+}
+
+func TestErrors(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "raman", "bad.csv")
+	os.MkdirAll(filepath.Dir(bad), 0o755)
+	os.WriteFile(bad, []byte("100,1\n200,x\n"), 0o644)
+	for _, tc := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"nope"}, 2, "unknown command"},
+		{[]string{"info"}, 2, "at least one file"},
+		{[]string{"info", bad}, 1, "bad.csv:2: intensity \"x\" is not a number"},
+		{[]string{"info", filepath.Join(dir, "missing.txt")}, 1, "no such file"},
+		{[]string{"synth", "--species", "0", "--out", dir}, 2, "species per class"},
+		{[]string{"convert", bad, "--out", dir, "--to", "xml"}, 2, "csv or jcamp"},
+		{[]string{"fetch", "rruff", "--modality", "uv"}, 2, "unknown modality"},
+		{[]string{"info", "--bogus"}, 2, "flag provided but not defined"},
+	} {
+		_, errOut, code := run(t, tc.args...)
+		if code != tc.code || !strings.Contains(errOut, tc.want) {
+			t.Errorf("%v: exit %d, stderr %q; want %d and %q", tc.args, code, errOut, tc.code, tc.want)
+		}
+		if strings.Contains(errOut, "panic") || strings.Contains(errOut, "goroutine") {
+			t.Errorf("%v panicked:\n%s", tc.args, errOut)
+		}
+	}
+}
+
+func TestDemo(t *testing.T) {
+	if testing.Short() {
+		t.Skip("demo runs the whole pipeline")
+	}
+	out := t.TempDir()
+	stdout, stderr, code := run(t, "demo", "--out", out)
+	if code != 0 {
+		t.Fatalf("demo failed: %s\n%s", stdout, stderr)
+	}
+	report, err := os.ReadFile(filepath.Join(out, "report.md"))
+	if err != nil || !strings.Contains(string(report), "Backend: ") || !strings.Contains(string(report), "| carbonate | 8 | 80 |") {
+		t.Errorf("report:\n%s", report)
+	}
+	for _, f := range []string{"classes.png", "sample.png"} {
+		if st, err := os.Stat(filepath.Join(out, f)); err != nil || st.Size() < 10000 {
+			t.Errorf("%s: %v", f, err)
+		}
+	}
+}
