@@ -1,0 +1,321 @@
+package fit
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"gonum.org/v1/gonum/mat"
+	"gonum.org/v1/gonum/stat"
+
+	"github.com/spectrogen-go/spectrogen/spectro"
+	"github.com/spectrogen-go/spectrogen/spectro/lineshape"
+)
+
+// Result is a finished fit.
+type Result struct {
+	Model     *Model // the model with fitted values, standard errors and flags
+	Success   bool   // the solver met a convergence criterion
+	Message   string // how it ended
+	NFev      int
+	NIter     int
+	NData     int
+	NVarys    int
+	ChiSqr    float64 // Σ residual² (weighted)
+	RedChi    float64 // χ² / (N − nvarys)
+	AIC, BIC  float64
+	R2        float64
+	Correl    [][]float64 // correlations between the free parameters (nil if the covariance is singular)
+	free      []int
+	x, y, fit []float64
+}
+
+// Fit fits the model to (x, y), starting from the model's values. The model is
+// not modified; the result holds a fitted copy. A fit that does not converge
+// is returned with Success false and a message saying why; bad input and a
+// non-finite model are errors.
+func Fit(x, y []float64, m *Model, o Options) (*Result, error) {
+	if err := checkData(x, y); err != nil {
+		return nil, err
+	}
+	mc := *m
+	mc.Params = append([]Param(nil), m.Params...)
+	pr, err := newProblem(x, y, &mc, o)
+	if err != nil {
+		return nil, err
+	}
+	q0 := make([]float64, len(pr.free))
+	for j, i := range pr.free {
+		q0[j] = mc.Params[i].Value
+	}
+	q, jtj, ssr, iters, ok, msg, err := solveLM(pr, q0, o)
+	if err != nil {
+		return nil, err
+	}
+	pr.expand(q)
+	res := &Result{Model: &mc, Success: ok, Message: msg, NFev: pr.nfev, NIter: iters, NData: len(x), NVarys: len(q),
+		ChiSqr: ssr, free: pr.free, x: x, y: y}
+	for i := range mc.Params {
+		mc.Params[i].Value = pr.p[i]
+		mc.Params[i].Stderr = math.NaN()
+	}
+	N, k := float64(len(x)), float64(len(q))
+	res.RedChi = ssr / (N - k)
+	res.AIC = N*math.Log(ssr/N) + 2*k
+	res.BIC = N*math.Log(ssr/N) + math.Log(N)*k
+	_, variance := stat.MeanVariance(y, nil)
+	res.R2 = 1 - ssr/(variance*(N-1))
+	res.fit = make([]float64, len(x))
+	mc.Eval(x, pr.p, res.fit)
+	res.covariance(jtj, q, pr)
+	return res, nil
+}
+
+// covariance sets standard errors (√diag of (JᵀJ)⁻¹·χ²ᵣ, as lmfit scales them)
+// and correlations; parameters on a bound are flagged, as their errors are unreliable.
+func (r *Result) covariance(jtj *mat.SymDense, q []float64, pr *problem) {
+	n := len(q)
+	var chol mat.Cholesky
+	if !chol.Factorize(jtj) {
+		r.Message += "; covariance not available (singular Jacobian)"
+		return
+	}
+	var cov mat.SymDense
+	if err := chol.InverseTo(&cov); err != nil {
+		r.Message += "; covariance not available"
+		return
+	}
+	r.Correl = make([][]float64, n)
+	for a := 0; a < n; a++ {
+		r.Correl[a] = make([]float64, n)
+		for b := 0; b < n; b++ {
+			r.Correl[a][b] = cov.At(a, b) / math.Sqrt(cov.At(a, a)*cov.At(b, b))
+		}
+	}
+	for j, i := range pr.free {
+		p := &r.Model.Params[i]
+		p.Stderr = math.Sqrt(cov.At(j, j) * r.RedChi)
+		span := math.Max(math.Abs(p.Value), 1e-12)
+		p.AtBound = math.Abs(p.Value-p.Min) <= 1e-9*span || math.Abs(p.Value-p.Max) <= 1e-9*span
+	}
+	for i := range r.Model.Params { // tied parameters: propagate the error of what they follow
+		if t := r.Model.Params[i].Tie; t != nil {
+			r.Model.Params[i].Stderr = math.Abs(t.Scale) * r.Model.Params[t.To].Stderr
+		}
+	}
+}
+
+// Values returns the fitted parameter values.
+func (r *Result) Values() []float64 { return r.Model.Values() }
+
+// Peaks returns the fitted peak table.
+func (r *Result) Peaks() spectro.PeakTable { return r.Model.Peaks(r.Values()) }
+
+// Best returns the fitted curve at the data's x.
+func (r *Result) Best() []float64 { return r.fit }
+
+// Residuals returns y − fit.
+func (r *Result) Residuals() []float64 {
+	out := make([]float64, len(r.y))
+	for i := range out {
+		out[i] = r.y[i] - r.fit[i]
+	}
+	return out
+}
+
+// Report formats the result like lmfit's fit_report.
+func (r *Result) Report() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "[[Model]]\n    %s\n[[Fit Statistics]]\n", r.Model.Describe())
+	fmt.Fprintf(&b, "    # fitting method   = Levenberg–Marquardt (bounded, analytic Jacobian)\n")
+	fmt.Fprintf(&b, "    # function evals   = %d\n    # data points      = %d\n    # variables        = %d\n", r.NFev, r.NData, r.NVarys)
+	fmt.Fprintf(&b, "    chi-square         = %.8g\n    reduced chi-square = %.8g\n", r.ChiSqr, r.RedChi)
+	fmt.Fprintf(&b, "    Akaike info crit   = %.8g\n    Bayesian info crit = %.8g\n    R-squared          = %.8g\n", r.AIC, r.BIC, r.R2)
+	fmt.Fprintf(&b, "    converged          = %v (%s)\n", r.Success, r.Message)
+	b.WriteString("[[Variables]]\n")
+	w := 0
+	for _, p := range r.Model.Params {
+		w = max(w, len(p.Name))
+	}
+	for _, p := range r.Model.Params {
+		fmt.Fprintf(&b, "    %-*s  %s\n", w+1, p.Name+":", formatParam(p))
+	}
+	type pair struct {
+		a, b string
+		c    float64
+	}
+	var pairs []pair
+	for a := range r.Correl {
+		for c := a + 1; c < len(r.Correl); c++ {
+			if v := r.Correl[a][c]; math.Abs(v) > 0.1 {
+				pairs = append(pairs, pair{r.Model.Params[r.free[a]].Name, r.Model.Params[r.free[c]].Name, v})
+			}
+		}
+	}
+	sort.Slice(pairs, func(i, j int) bool { return math.Abs(pairs[i].c) > math.Abs(pairs[j].c) })
+	if len(pairs) > 0 {
+		b.WriteString("[[Correlations]] (unreported correlations are < 0.100)\n")
+		for _, p := range pairs {
+			fmt.Fprintf(&b, "    C(%s, %s) = %+.4f\n", p.a, p.b, p.c)
+		}
+	}
+	return b.String()
+}
+
+func formatParam(p Param) string {
+	var s string
+	switch {
+	case p.Tie != nil:
+		s = fmt.Sprintf("%.8g +/- %.4g (tied)", p.Value, p.Stderr)
+	case !p.Vary:
+		s = fmt.Sprintf("%.8g (fixed)", p.Value)
+	case math.IsNaN(p.Stderr):
+		s = fmt.Sprintf("%.8g +/- (not estimated) (init = %.6g)", p.Value, p.Init)
+	default:
+		rel := ""
+		if p.Value != 0 {
+			rel = fmt.Sprintf(" (%.2f%%)", 100*math.Abs(p.Stderr/p.Value))
+		}
+		s = fmt.Sprintf("%.8g +/- %.4g%s (init = %.6g)", p.Value, p.Stderr, rel, p.Init)
+	}
+	if p.AtBound {
+		s += " at bound"
+	}
+	return s
+}
+
+// jsonFloat writes NaN and ±Inf as null.
+type jsonFloat float64
+
+func (f jsonFloat) MarshalJSON() ([]byte, error) {
+	if math.IsNaN(float64(f)) || math.IsInf(float64(f), 0) {
+		return []byte("null"), nil
+	}
+	return json.Marshal(float64(f))
+}
+
+// MarshalJSON writes the result as one object: statistics, every parameter,
+// and the peak table.
+func (r *Result) MarshalJSON() ([]byte, error) {
+	type jp struct {
+		Name    string    `json:"name"`
+		Value   jsonFloat `json:"value"`
+		Stderr  jsonFloat `json:"stderr"`
+		Init    jsonFloat `json:"init"`
+		Min     jsonFloat `json:"min"`
+		Max     jsonFloat `json:"max"`
+		Vary    bool      `json:"vary"`
+		Tied    bool      `json:"tied,omitempty"`
+		AtBound bool      `json:"at_bound,omitempty"`
+	}
+	var params []jp
+	for _, p := range r.Model.Params {
+		params = append(params, jp{p.Name, jsonFloat(p.Value), jsonFloat(p.Stderr), jsonFloat(p.Init), jsonFloat(p.Min), jsonFloat(p.Max), p.Vary, p.Tie != nil, p.AtBound})
+	}
+	return json.Marshal(map[string]any{
+		"model": r.Model.Describe(), "shape": r.Model.Shape.String(), "success": r.Success, "message": r.Message,
+		"nfev": r.NFev, "ndata": r.NData, "nvarys": r.NVarys,
+		"chisqr": jsonFloat(r.ChiSqr), "redchi": jsonFloat(r.RedChi), "aic": jsonFloat(r.AIC), "bic": jsonFloat(r.BIC), "r2": jsonFloat(r.R2),
+		"params": params, "peaks": r.Peaks(),
+	})
+}
+
+// FitBest fits each candidate shape (default Gaussian, Lorentzian,
+// pseudo-Voigt, Voigt) from guesses made with o, and returns the fit with the
+// lowest BIC first, then the others in order.
+func FitBest(x, y []float64, g GuessOptions, o Options, shapes ...lineshape.Shape) ([]*Result, error) {
+	if len(shapes) == 0 {
+		shapes = []lineshape.Shape{lineshape.Gaussian, lineshape.Lorentzian, lineshape.PseudoVoigt, lineshape.Voigt}
+	}
+	var out []*Result
+	var firstErr error
+	for _, s := range shapes {
+		m, err := Guess(x, y, s, g)
+		if err != nil {
+			return nil, err
+		}
+		r, err := Fit(x, y, m, o)
+		if err != nil {
+			if firstErr == nil {
+				firstErr = fmt.Errorf("%s: %w", s, err)
+			}
+			continue
+		}
+		out = append(out, r)
+	}
+	if len(out) == 0 {
+		return nil, firstErr
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].BIC < out[j].BIC })
+	return out, nil
+}
+
+// Job is one spectrum to fit in a batch.
+type Job struct {
+	X, Y  []float64
+	Shape lineshape.Shape
+	Guess GuessOptions
+	Model *Model // optional: fit this model instead of guessing one
+}
+
+// BatchResult is one job's outcome.
+type BatchResult struct {
+	Result *Result
+	Err    error
+}
+
+// FitBatch fits the jobs on `workers` goroutines (0: all cores), calling
+// progress(done, total) after each fit (from one goroutine at a time). Results
+// are in job order; failures are per job. It stops early when ctx is cancelled.
+func FitBatch(ctx context.Context, jobs []Job, o Options, workers int, progress func(done, total int)) []BatchResult {
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	out := make([]BatchResult, len(jobs))
+	var next, done atomic.Int64
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(jobs) || ctx.Err() != nil {
+					return
+				}
+				j := jobs[i]
+				m := j.Model
+				var err error
+				if m == nil {
+					m, err = Guess(j.X, j.Y, j.Shape, j.Guess)
+				}
+				if err == nil {
+					out[i].Result, err = Fit(j.X, j.Y, m, o)
+				}
+				out[i].Err = err
+				d := int(done.Add(1))
+				if progress != nil {
+					mu.Lock()
+					progress(d, len(jobs))
+					mu.Unlock()
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		for i := range out {
+			if out[i].Result == nil && out[i].Err == nil {
+				out[i].Err = err
+			}
+		}
+	}
+	return out
+}
