@@ -19,6 +19,7 @@ help:
 	@echo "make kernel      install the 'Go (SpectroGen)' Jupyter kernel (user-level; KERNEL_PREFIX=DIR for a prefix)"
 	@echo "make notebooks   execute every notebook in notebooks/ and check for errors and images"
 	@echo "make bench       Go benchmarks"
+	@echo "make lmfit-compare  fitting speed and R² against lmfit (needs python3-lmfit), and the fitting quality report"
 
 build:
 	$(GO) build -o $(BIN) ./spectro/cmd/spectrogen
@@ -43,6 +44,13 @@ notebooks:
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+# On demand, not in CI: the same 200 fitting problems with SpectroGen-Go and with
+# lmfit (Debian's python3-lmfit), and the fitting quality report.
+lmfit-compare: build
+	./$(BIN) bench fit --n 200 --out $(OUT)/lmfit-compare
+	/usr/bin/python3 spectro/fit/lmfitcompare/compare.py $(OUT)/lmfit-compare
+	./$(BIN) report fitting
 
 clean:
 	rm -rf bin .build $(OUT)

@@ -175,11 +175,23 @@ func solveLM(pr *problem, q0 []float64, o Options) (q []float64, jtj *mat.SymDen
 	A := mat.NewSymDense(n, nil)
 	var chol mat.Cholesky
 	delta := mat.NewVecDense(n, nil)
+	gFree := mat.NewVecDense(n, nil)
+	active := make([]bool, n)
 	qTrial := make([]float64, n)
 	for iters = 1; pr.nfev < o.MaxEval; iters++ {
-		// Scaled gradient test.
+		// Active set: a parameter on a bound whose gradient points outward is
+		// held for this step (projection alone would keep proposing steps the
+		// bound cuts off, and LM would crawl).
+		for j := 0; j < n; j++ {
+			gj := g.AtVec(j) // increasing q_j lowers χ² when gj > 0
+			active[j] = (q[j] <= pr.lo[j] && gj < 0) || (q[j] >= pr.hi[j] && gj > 0)
+		}
+		// Scaled gradient test over the free directions.
 		gmax := 0.0
 		for j := 0; j < n; j++ {
+			if active[j] {
+				continue
+			}
 			d := math.Sqrt(math.Max(jtj.At(j, j), 1e-300))
 			gmax = math.Max(gmax, math.Abs(g.AtVec(j))/(d*math.Sqrt(math.Max(ssr, 1e-300))))
 		}
@@ -191,12 +203,22 @@ func solveLM(pr *problem, q0 []float64, o Options) (q []float64, jtj *mat.SymDen
 		for j := 0; j < n; j++ {
 			A.SetSym(j, j, jtj.At(j, j)+mu*math.Max(jtj.At(j, j), 1e-12*maxDiag+1e-300))
 		}
+		for j := 0; j < n; j++ {
+			gFree.SetVec(j, g.AtVec(j))
+			if active[j] { // decouple: δ_j = 0
+				for k := 0; k < n; k++ {
+					A.SetSym(j, k, 0)
+				}
+				A.SetSym(j, j, 1)
+				gFree.SetVec(j, 0)
+			}
+		}
 		if !chol.Factorize(A) {
 			mu *= nu
 			nu *= 2
 			continue
 		}
-		if err := chol.SolveVecTo(delta, g); err != nil {
+		if err := chol.SolveVecTo(delta, gFree); err != nil {
 			mu *= nu
 			nu *= 2
 			continue
@@ -217,7 +239,7 @@ func solveLM(pr *problem, q0 []float64, o Options) (q []float64, jtj *mat.SymDen
 			pred := 0.0
 			for j := 0; j < n; j++ {
 				dj := qTrial[j] - q[j]
-				pred += dj * (mu*math.Max(jtj.At(j, j), 1e-300)*dj + g.AtVec(j))
+				pred += dj * (mu*math.Max(jtj.At(j, j), 1e-300)*dj + gFree.AtVec(j))
 			}
 			rho := (ssr - newSSR) / math.Max(pred, 1e-300)
 			copy(q, qTrial)

@@ -118,8 +118,19 @@ func (s Shape) Grad(x float64, p, grad []float64) float64 {
 	panic(fmt.Sprintf("lineshape: unknown shape %d", int(s)))
 }
 
+// gaussCutoff: beyond this many FWHM a Gaussian is below e⁻⁶⁹ ≈ 1e-30 of its
+// height (and so are its derivatives, up to a polynomial factor): exactly 0 in
+// double precision next to the peak, so the exponential is skipped.
+const gaussCutoff = 5
+
 func gauss(x, c, f, a float64, grad []float64) float64 {
 	u := x - c
+	if math.Abs(u) > gaussCutoff*f {
+		if grad != nil {
+			grad[0], grad[1], grad[2] = 0, 0, 0
+		}
+		return 0
+	}
 	e := math.Exp(-4 * ln2 * u * u / (f * f))
 	unit := gaussNorm / f * e // value for area 1
 	v := a * unit

@@ -15,6 +15,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/spectrogen-go/spectrogen/spectro/atomicfile"
 	"os"
 	"os/signal"
 	"sort"
@@ -106,3 +107,5 @@ func parse(fs *flag.FlagSet, args []string) error {
 	}
 	return fs.Parse(pos) // re-parse the positional arguments alone, so fs.Args() holds them
 }
+
+func writeAtomic(path string, data []byte) error { return atomicfile.Write(path, data) }

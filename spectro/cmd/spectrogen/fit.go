@@ -1,0 +1,185 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/spectrogen-go/spectrogen/datasets/formats"
+	"github.com/spectrogen-go/spectrogen/spectro"
+	"github.com/spectrogen-go/spectrogen/spectro/fit"
+	"github.com/spectrogen-go/spectrogen/spectro/lineshape"
+	"github.com/spectrogen-go/spectrogen/spectro/preprocess"
+)
+
+func init() {
+	register(command{"fit", "fit peaks (Gaussian, Lorentzian, Voigt, pseudo-Voigt) to spectra and report", runFit})
+}
+
+// fitSettings are the choices shared by fit, its report and its benchmark.
+type fitSettings struct {
+	shape    string
+	peaks    int
+	baseline string
+	crop     string
+	prom     float64
+}
+
+func (fs *fitSettings) register(f interface {
+	StringVar(*string, string, string, string)
+	IntVar(*int, string, int, string)
+	Float64Var(*float64, string, float64, string)
+}) {
+	f.StringVar(&fs.shape, "shape", "pvoigt", "line shape: gauss, lorentz, pvoigt, voigt, tch, or auto (lowest BIC of gauss, lorentz, pvoigt, voigt)")
+	f.IntVar(&fs.peaks, "peaks", 8, "at most this many peaks (the most prominent)")
+	f.StringVar(&fs.baseline, "baseline", "linear", "none, constant, linear or quadratic (fitted with the peaks); or arpls, asls, snip (subtracted first)")
+	f.StringVar(&fs.crop, "range", "", "fit only LO:HI of the x axis")
+	f.Float64Var(&fs.prom, "prominence", 0.02, "smallest peak prominence, as a fraction of the intensity range")
+}
+
+// prepare crops and (for arpls/asls/snip) subtracts the baseline, and returns
+// the guess options.
+func (fs *fitSettings) prepare(s *spectro.Spectrum) (*spectro.Spectrum, fit.GuessOptions, error) {
+	g := fit.GuessOptions{MaxPeaks: fs.peaks, MinProminence: fs.prom}
+	if fs.peaks < 1 || fs.peaks > 100 {
+		return nil, g, usagef("--peaks must be 1–100, got %d", fs.peaks)
+	}
+	var steps preprocess.Pipeline
+	if fs.crop != "" {
+		var lo, hi float64
+		if _, err := fmt.Sscanf(fs.crop, "%g:%g", &lo, &hi); err != nil {
+			return nil, g, usagef("--range %q: want LO:HI", fs.crop)
+		}
+		steps = append(steps, preprocess.Crop(lo, hi))
+	}
+	switch fs.baseline {
+	case "none":
+		g.NoBaseline = true
+	case "constant":
+		g.Baseline = 0
+	case "linear":
+		g.Baseline = 1
+	case "quadratic":
+		g.Baseline = 2
+	case "arpls":
+		steps, g.Baseline = append(steps, preprocess.BaselineArPLS(1e6)), 0
+	case "asls":
+		steps, g.Baseline = append(steps, preprocess.BaselineAsLS(1e6, 0.01)), 0
+	case "snip":
+		steps, g.Baseline = append(steps, preprocess.BaselineSNIP(max(5, s.Len()/40))), 0
+	default:
+		return nil, g, usagef("--baseline %q: want none, constant, linear, quadratic, arpls, asls or snip", fs.baseline)
+	}
+	out, err := steps.Apply(s)
+	return out, g, err
+}
+
+func (fs *fitSettings) shapes() ([]lineshape.Shape, error) {
+	if fs.shape == "auto" {
+		return nil, nil
+	}
+	s, err := lineshape.ParseShape(fs.shape)
+	if err != nil {
+		return nil, usageError{err}
+	}
+	return []lineshape.Shape{s}, nil
+}
+
+func runFit(ctx context.Context, args []string) error {
+	flags := newFlags("fit", "FILE... [--shape gauss|lorentz|pvoigt|voigt|tch|auto] [--peaks K] [--baseline linear|...] [--json] [--out DIR]")
+	var fs fitSettings
+	fs.register(flags)
+	asJSON := flags.Bool("json", false, "print one JSON object per file (with r2 and the peak table)")
+	out := flags.String("out", "", "write each fitted curve (x, y, fit, residual, baseline, peaks) as CSV into this folder")
+	modality := flags.String("modality", "", "modality of files whose name and folder do not say it")
+	if err := parse(flags, args); err != nil {
+		return err
+	}
+	if flags.NArg() == 0 {
+		return usagef("name at least one spectrum file")
+	}
+	shapes, err := fs.shapes()
+	if err != nil {
+		return err
+	}
+	opts, err := readOptions(*modality)
+	if err != nil {
+		return err
+	}
+	enc := json.NewEncoder(os.Stdout)
+	for _, path := range flags.Args() {
+		s, err := formats.ReadFile(path, opts)
+		if err != nil {
+			return err
+		}
+		prepared, g, err := fs.prepare(s)
+		if err != nil {
+			return err
+		}
+		start := time.Now()
+		results, err := fit.FitBest(prepared.X, prepared.Y, g, fit.Options{}, shapes...)
+		if err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+		best := results[0]
+		if *asJSON {
+			var obj map[string]any
+			js, _ := json.Marshal(best)
+			json.Unmarshal(js, &obj)
+			obj["file"] = path
+			if len(results) > 1 {
+				bics := map[string]float64{}
+				for _, r := range results {
+					bics[r.Model.Shape.String()] = r.BIC
+				}
+				obj["bic_by_shape"] = bics
+			}
+			if err := enc.Encode(obj); err != nil {
+				return err
+			}
+		} else {
+			fmt.Printf("=== %s (%s, %d points, %.1f ms)\n", path, s.Modality, prepared.Len(), float64(time.Since(start).Microseconds())/1000)
+			if len(results) > 1 {
+				var parts []string
+				for _, r := range results {
+					parts = append(parts, fmt.Sprintf("%s %.1f", r.Model.Shape, r.BIC))
+				}
+				fmt.Printf("shape chosen by BIC: %s\n", strings.Join(parts, " < "))
+			}
+			fmt.Print(best.Report())
+		}
+		if *out != "" {
+			if err := writeFitCSV(filepath.Join(*out, strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))+"_fit.csv"), prepared, best); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func writeFitCSV(path string, s *spectro.Spectrum, r *fit.Result) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "# %s fitted with %s, R² %.6f\n", s.Name(), r.Model.Describe(), r.R2)
+	comps, base := r.Model.Components(s.X, r.Values())
+	b.WriteString("x,y,fit,residual,baseline")
+	for k := range comps {
+		fmt.Fprintf(&b, ",peak%d", k+1)
+	}
+	b.WriteString("\n")
+	best, res := r.Best(), r.Residuals()
+	for i := range s.X {
+		fmt.Fprintf(&b, "%g,%g,%g,%g,%g", s.X[i], s.Y[i], best[i], res[i], base[i])
+		for k := range comps {
+			fmt.Fprintf(&b, ",%g", comps[k][i])
+		}
+		b.WriteString("\n")
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	return writeAtomic(path, []byte(b.String()))
+}
