@@ -31,6 +31,16 @@ func (m Metadata) Clone() Metadata {
 	return m
 }
 
+// ExtraKeys returns the keys of Extra in sorted order.
+func (m Metadata) ExtraKeys() []string {
+	keys := make([]string, 0, len(m.Extra))
+	for k := range m.Extra {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
 // Set stores a free key/value, creating the map if needed.
 func (m *Metadata) Set(key, value string) {
 	if m.Extra == nil {

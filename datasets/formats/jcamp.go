@@ -424,7 +424,7 @@ func WriteJCAMP(w io.Writer, s *spectro.Spectrum) error {
 	if s.Meta.Chemistry != "" {
 		fmt.Fprintf(bw, "##$CHEMISTRY=%s\n", s.Meta.Chemistry)
 	}
-	for _, k := range sortedKeys(s.Meta.Extra) {
+	for _, k := range s.Meta.ExtraKeys() {
 		switch k {
 		case "TITLE", "DATA TYPE", "XUNITS", "YUNITS", "JCAMP TABLE":
 			continue

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
-	"sort"
 	"strings"
 
 	"github.com/spectrogen-go/spectrogen/spectro"
@@ -27,7 +26,7 @@ func WriteCSV(w io.Writer, s *spectro.Spectrum) error {
 			fmt.Fprintf(bw, "# %s: %s\n", kv[0], oneLine(kv[1]))
 		}
 	}
-	for _, k := range sortedKeys(s.Meta.Extra) {
+	for _, k := range s.Meta.ExtraKeys() {
 		fmt.Fprintf(bw, "# %s: %s\n", strings.ReplaceAll(k, ":", "-"), oneLine(s.Meta.Extra[k]))
 	}
 	fmt.Fprintln(bw, "x,intensity")
@@ -52,13 +51,4 @@ func WriteFile(path string, s *spectro.Spectrum) error {
 		return fmt.Errorf("%s: %w", path, err)
 	}
 	return atomicfile.Write(path, buf.Bytes())
-}
-
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"time"
 
@@ -109,7 +108,7 @@ func runInfo(ctx context.Context, args []string) error {
 				fmt.Printf("  %-9s %s\n", kv[0], kv[1])
 			}
 		}
-		for _, k := range sortedKeys(s.Meta.Extra) {
+		for _, k := range s.Meta.ExtraKeys() {
 			fmt.Printf("  %-9s %s\n", strings.ToLower(k), s.Meta.Extra[k])
 		}
 	}
@@ -268,13 +267,4 @@ func parseGrid(s string, m spectro.Modality) (spectro.Grid, error) {
 		return g, fmt.Errorf("--grid %q: want 'default' or START:STOP:N", s)
 	}
 	return g, g.Validate()
-}
-
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
