@@ -190,38 +190,28 @@ func formatParam(p Param) string {
 	return s
 }
 
-// jsonFloat writes NaN and ±Inf as null.
-type jsonFloat float64
-
-func (f jsonFloat) MarshalJSON() ([]byte, error) {
-	if math.IsNaN(float64(f)) || math.IsInf(float64(f), 0) {
-		return []byte("null"), nil
-	}
-	return json.Marshal(float64(f))
-}
-
 // MarshalJSON writes the result as one object: statistics, every parameter,
 // and the peak table.
 func (r *Result) MarshalJSON() ([]byte, error) {
 	type jp struct {
-		Name    string    `json:"name"`
-		Value   jsonFloat `json:"value"`
-		Stderr  jsonFloat `json:"stderr"`
-		Init    jsonFloat `json:"init"`
-		Min     jsonFloat `json:"min"`
-		Max     jsonFloat `json:"max"`
-		Vary    bool      `json:"vary"`
-		Tied    bool      `json:"tied,omitempty"`
-		AtBound bool      `json:"at_bound,omitempty"`
+		Name    string        `json:"name"`
+		Value   spectro.Float `json:"value"`
+		Stderr  spectro.Float `json:"stderr"`
+		Init    spectro.Float `json:"init"`
+		Min     spectro.Float `json:"min"`
+		Max     spectro.Float `json:"max"`
+		Vary    bool          `json:"vary"`
+		Tied    bool          `json:"tied,omitempty"`
+		AtBound bool          `json:"at_bound,omitempty"`
 	}
 	var params []jp
 	for _, p := range r.Model.Params {
-		params = append(params, jp{p.Name, jsonFloat(p.Value), jsonFloat(p.Stderr), jsonFloat(p.Init), jsonFloat(p.Min), jsonFloat(p.Max), p.Vary, p.Tie != nil, p.AtBound})
+		params = append(params, jp{p.Name, spectro.Float(p.Value), spectro.Float(p.Stderr), spectro.Float(p.Init), spectro.Float(p.Min), spectro.Float(p.Max), p.Vary, p.Tie != nil, p.AtBound})
 	}
 	return json.Marshal(map[string]any{
 		"model": r.Model.Describe(), "shape": r.Model.Shape.String(), "success": r.Success, "message": r.Message,
 		"nfev": r.NFev, "ndata": r.NData, "nvarys": r.NVarys,
-		"chisqr": jsonFloat(r.ChiSqr), "redchi": jsonFloat(r.RedChi), "aic": jsonFloat(r.AIC), "bic": jsonFloat(r.BIC), "r2": jsonFloat(r.R2),
+		"chisqr": spectro.Float(r.ChiSqr), "redchi": spectro.Float(r.RedChi), "aic": spectro.Float(r.AIC), "bic": spectro.Float(r.BIC), "r2": spectro.Float(r.R2),
 		"params": params, "peaks": r.Peaks(),
 	})
 }

@@ -1,0 +1,145 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/spectrogen-go/spectrogen/datasets/formats"
+	"github.com/spectrogen-go/spectrogen/spectro"
+	"github.com/spectrogen-go/spectrogen/spectro/model"
+)
+
+func init() {
+	register(command{"train", "train (or resume) a cross-modal model, e.g. --from infrared --to raman", runTrain})
+	register(command{"generate", "generate spectra of another modality from files with a trained model", runGenerate})
+}
+
+func runTrain(ctx context.Context, args []string) error {
+	fs := newFlags("train", "[--data DIR] --from M --to M --out MODELDIR [--steps N] [--seed S] [--prior gauss|lorentz|pvoigt|voigt] [--backend CONFIG] [--set k=v;...]")
+	data := fs.String("data", "", "folder of spectra (RRUFF files, a `spectrogen synth` folder, ...); default: the embedded synthetic dataset")
+	from := fs.String("from", "infrared", "source modality: infrared, raman or xrd")
+	to := fs.String("to", "raman", "target modality")
+	out := fs.String("out", "", "model folder (required); an existing one is resumed")
+	steps := fs.Int("steps", 0, "total training steps (default 1500; on resume, train up to this many)")
+	seed := fs.Int64("seed", 0, "random seed (default 1): same seed, same model on the pure-Go backend")
+	prior := fs.String("prior", "", "decoder line shape: gauss, lorentz, pvoigt (default) or voigt")
+	backendCfg := fs.String("backend", "", "GoMLX backend config, e.g. xla:cuda (default $GOMLX_BACKEND or the pure-Go backend)")
+	set := fs.String("set", "", "hyperparameters, e.g. \"latent_dim=16;kl_weight=0.01\"")
+	split := fs.String("split", "species", "validation split: species, sample or random")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *out == "" {
+		return usagef("--out MODELDIR is required")
+	}
+	f, err := spectro.ParseModality(*from)
+	if err != nil {
+		return usageError{err}
+	}
+	t, err := spectro.ParseModality(*to)
+	if err != nil {
+		return usageError{err}
+	}
+	if f == t {
+		return usagef("--from and --to are both %s", f)
+	}
+	if *prior != "" {
+		ok := false
+		for _, p := range model.Priors {
+			ok = ok || p == *prior
+		}
+		if !ok {
+			return usagef("--prior %q: want one of %s", *prior, strings.Join(model.Priors, ", "))
+		}
+	}
+	if *split != "species" && *split != "sample" && *split != "random" {
+		return usagef("--split %q: want species, sample or random", *split)
+	}
+	_, err = model.Train(model.TrainConfig{Data: *data, From: f, To: t, OutDir: *out, Steps: *steps, Seed: *seed,
+		Prior: *prior, Backend: *backendCfg, Settings: *set, Split: *split, Context: ctx})
+	return err
+}
+
+func runGenerate(ctx context.Context, args []string) error {
+	fs := newFlags("generate", "--model MODELDIR --to M FILE... --out DIR [--samples N]")
+	dir := fs.String("model", "", "trained model folder (required)")
+	to := fs.String("to", "", "target modality (must match the model's)")
+	out := fs.String("out", "", "output folder (required)")
+	nSamples := fs.Int("samples", 50, "latent samples for the uncertainty band (0: none)")
+	seed := fs.Uint64("seed", 1, "seed of the latent samples")
+	backendCfg := fs.String("backend", "", "GoMLX backend config")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *dir == "" || *out == "" || fs.NArg() == 0 {
+		return usagef("name --model MODELDIR, --out DIR and at least one input file")
+	}
+	g, err := model.Load(*dir, *backendCfg)
+	if err != nil {
+		return err
+	}
+	if *to != "" {
+		t, err := spectro.ParseModality(*to)
+		if err != nil {
+			return usageError{err}
+		}
+		if t != g.To() {
+			return usagef("%s translates %s → %s, not to %s", *dir, g.From(), g.To(), t)
+		}
+	}
+	var srcs []*spectro.Spectrum
+	for _, p := range fs.Args() {
+		s, err := formats.ReadFile(p, formats.Options{Modality: g.From()})
+		if err != nil {
+			return err
+		}
+		srcs = append(srcs, s)
+	}
+	gens, err := g.Generate(srcs, *nSamples, *seed)
+	if err != nil {
+		return err
+	}
+	for i, gen := range gens {
+		base := strings.TrimSuffix(filepath.Base(fs.Arg(i)), filepath.Ext(fs.Arg(i)))
+		path := filepath.Join(*out, base+"__generated_"+string(g.To())+".csv")
+		if err := writeGenerated(path, gen); err != nil {
+			return err
+		}
+		var pk strings.Builder
+		pk.WriteString("center,fwhm,height,eta\n")
+		for _, p := range gen.Peaks {
+			fmt.Fprintf(&pk, "%.4f,%.4f,%.6f,%.4f\n", p.Center, p.FWHM, p.Height, p.Eta)
+		}
+		if err := writeAtomic(filepath.Join(*out, base+"__generated_"+string(g.To())+"_peaks.csv"), []byte(pk.String())); err != nil {
+			return err
+		}
+		fmt.Printf("%s → %s\n", fs.Arg(i), path)
+	}
+	return nil
+}
+
+// writeGenerated writes x, the generated mean and (when sampled) the 5th/95th
+// percentile band.
+func writeGenerated(path string, g model.Generated) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "# modality: %s\n# generated_from: %s\n", g.Mean.Modality, g.Mean.Meta.Extra["generated_from"])
+	if g.Lower != nil {
+		b.WriteString("x,intensity,lower_5,upper_95\n")
+	} else {
+		b.WriteString("x,intensity\n")
+	}
+	for i := range g.Mean.X {
+		fmt.Fprintf(&b, "%g,%g", g.Mean.X[i], g.Mean.Y[i])
+		if g.Lower != nil {
+			fmt.Fprintf(&b, ",%g,%g", g.Lower[i], g.Upper[i])
+		}
+		b.WriteString("\n")
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	return writeAtomic(path, []byte(b.String()))
+}

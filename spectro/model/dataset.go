@@ -1,0 +1,249 @@
+package model
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"sort"
+
+	"github.com/gomlx/gomlx/pkg/core/tensors"
+
+	"github.com/spectrogen-go/spectrogen/datasets/samples"
+	"github.com/spectrogen-go/spectrogen/spectro"
+	"github.com/spectrogen-go/spectrogen/spectro/distrib"
+	"github.com/spectrogen-go/spectrogen/spectro/fit"
+	"github.com/spectrogen-go/spectrogen/spectro/lineshape"
+)
+
+// Example is one (source, target) pair ready for the model: both spectra on
+// their evaluation grids, min-max scaled, the source's peak vector, and the
+// target's peak centres (normalised) with weights for the peak-table term.
+type Example struct {
+	Key, Species, Class string
+	Src, Tgt            []float32
+	SrcPeaks            []float32
+	TgtCenters          []float32
+	TgtWeights          []float32
+	Source, Target      *spectro.Spectrum // as measured, for evaluation and plots
+}
+
+// TableSlots is how many target lines the peak-table term compares with.
+const TableSlots = 16
+
+// PeakVector fits a spectrum already on grid g (pseudo-Voigt, up to k peaks,
+// constant baseline) and returns its distribution vector; a spectrum with no
+// detectable peak gets an all-zero vector.
+func PeakVector(s *spectro.Spectrum, g spectro.Grid, k int) []float32 {
+	enc := distrib.Encoding{K: k, Grid: g}
+	return enc.Encode(fitPeaks(s.X, s.Y, k))
+}
+
+func fitPeaks(x, y []float64, k int) spectro.PeakTable {
+	m, err := fit.Guess(x, y, lineshape.PseudoVoigt, fit.GuessOptions{MaxPeaks: k, Baseline: 0})
+	if err != nil {
+		return nil
+	}
+	r, err := fit.Fit(x, y, m, fit.Options{MaxEval: 300})
+	if err != nil {
+		return nil
+	}
+	return r.Peaks()
+}
+
+// Prepare turns pairs into examples: resampling onto the default grids
+// (evaluation protocol), min-max scaling, and peak tables — the samples' known
+// ones where they have them (synthetic data), else fitted (batch, all cores).
+func Prepare(ctx context.Context, pairs []samples.Pair, from, to spectro.Modality, inPeaks int) ([]Example, error) {
+	gs, gt := spectro.DefaultGrid(from), spectro.DefaultGrid(to)
+	exs := make([]Example, len(pairs))
+	var jobs []fit.Job
+	type slot struct {
+		ex     int
+		target bool
+	}
+	var slots []slot
+	for i, p := range pairs {
+		src, err := p.Source.OnGrid(gs)
+		if err != nil {
+			return nil, err
+		}
+		tgt, err := p.Target.OnGrid(gt)
+		if err != nil {
+			return nil, err
+		}
+		exs[i] = Example{Key: p.Sample.Key, Species: p.Sample.Mineral, Class: string(p.Sample.Class),
+			Src: f32(src.Y), Tgt: f32(tgt.Y), Source: p.Source, Target: p.Target}
+		// Peak tables are always fitted on the source (as at inference time);
+		// the target's come from ground truth when the sample has it.
+		if inPeaks > 0 {
+			jobs = append(jobs, fit.Job{X: src.X, Y: src.Y, Shape: lineshape.PseudoVoigt, Guess: fit.GuessOptions{MaxPeaks: inPeaks, Baseline: 0}})
+			slots = append(slots, slot{i, false})
+		}
+		if truth := p.Sample.Peaks[to]; len(truth) > 0 {
+			exs[i].TgtCenters, exs[i].TgtWeights = tableTerm(truth, gt)
+		} else {
+			jobs = append(jobs, fit.Job{X: tgt.X, Y: tgt.Y, Shape: lineshape.PseudoVoigt, Guess: fit.GuessOptions{MaxPeaks: TableSlots, Baseline: 0}})
+			slots = append(slots, slot{i, true})
+		}
+	}
+	results := fit.FitBatch(ctx, jobs, fit.Options{MaxEval: 300}, 0, nil)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	for j, r := range results {
+		var table spectro.PeakTable
+		if r.Err == nil {
+			table = r.Result.Peaks()
+		}
+		s := slots[j]
+		if s.target {
+			exs[s.ex].TgtCenters, exs[s.ex].TgtWeights = tableTerm(table, gt)
+		} else {
+			exs[s.ex].SrcPeaks = distrib.Encoding{K: inPeaks, Grid: gs}.Encode(table)
+		}
+	}
+	return exs, nil
+}
+
+// tableTerm gives the TableSlots tallest lines' normalised centres and height
+// weights (zero weight for empty slots).
+func tableTerm(t spectro.PeakTable, g spectro.Grid) (centers, weights []float32) {
+	centers, weights = make([]float32, TableSlots), make([]float32, TableSlots)
+	in := append(spectro.PeakTable(nil), t...)
+	sort.SliceStable(in, func(i, j int) bool { return in[i].Height > in[j].Height })
+	maxH := 0.0
+	k := 0
+	for _, p := range in {
+		if k == TableSlots {
+			break
+		}
+		if p.Center < g.Start || p.Center > g.Stop || p.Height <= 0 {
+			continue
+		}
+		if maxH == 0 {
+			maxH = p.Height
+		}
+		centers[k] = float32((p.Center - g.Start) / (g.Stop - g.Start))
+		weights[k] = float32(p.Height / maxH)
+		k++
+	}
+	return centers, weights
+}
+
+func f32(v []float64) []float32 {
+	out := make([]float32, len(v))
+	for i, x := range v {
+		out[i] = float32(x)
+	}
+	return out
+}
+
+// Dataset feeds examples to GoMLX in batches. For training it shuffles every
+// pass (deterministically from its seed) and never ends; for evaluation it
+// yields each example once, then io.EOF.
+type Dataset struct {
+	name     string
+	exs      []Example
+	batch    int
+	inPeaks  int
+	infinite bool
+	seed     uint64
+	epoch    uint64
+	order    []int
+	pos      int
+}
+
+// NewDataset makes a dataset; infinite for training.
+func NewDataset(name string, exs []Example, batch, inPeaks int, infinite bool, seed uint64) (*Dataset, error) {
+	if len(exs) == 0 {
+		return nil, fmt.Errorf("dataset %s: no examples", name)
+	}
+	d := &Dataset{name: name, exs: exs, batch: batch, inPeaks: inPeaks, infinite: infinite, seed: seed}
+	d.Reset()
+	return d, nil
+}
+
+// Name implements train.Dataset.
+func (d *Dataset) Name() string { return d.name }
+
+// Reset implements train.Dataset.
+func (d *Dataset) Reset() {
+	d.epoch, d.pos = 0, 0
+	d.shuffle()
+}
+
+func (d *Dataset) shuffle() {
+	d.order = make([]int, len(d.exs))
+	for i := range d.order {
+		d.order[i] = i
+	}
+	if d.infinite {
+		rng := rand.New(rand.NewPCG(d.seed, d.epoch))
+		rng.Shuffle(len(d.order), func(i, j int) { d.order[i], d.order[j] = d.order[j], d.order[i] })
+	}
+}
+
+// Skip advances a training dataset by n batches (used when resuming, so the
+// batch sequence continues where the interrupted run stopped).
+func (d *Dataset) Skip(n int) {
+	for i := 0; i < n; i++ {
+		d.next()
+	}
+}
+
+func (d *Dataset) next() []int {
+	var idx []int
+	for len(idx) < d.batch {
+		if d.pos == len(d.order) {
+			if !d.infinite {
+				break
+			}
+			d.epoch++
+			d.pos = 0
+			d.shuffle()
+		}
+		idx = append(idx, d.order[d.pos])
+		d.pos++
+	}
+	return idx
+}
+
+// Yield implements train.Dataset: inputs [source, source peaks], labels
+// [target, target centres, target weights]. Evaluation batches are padded to
+// full size by repeating examples, so one graph serves every batch.
+func (d *Dataset) Yield() (spec any, inputs, labels []*tensors.Tensor, err error) {
+	idx := d.next()
+	if len(idx) == 0 {
+		return nil, nil, nil, io.EOF
+	}
+	for len(idx) < d.batch {
+		idx = append(idx, idx[len(idx)%len(idx)])
+	}
+	inputs, labels = d.tensors(idx)
+	return nil, inputs, labels, nil
+}
+
+func (d *Dataset) tensors(idx []int) (inputs, labels []*tensors.Tensor) {
+	ns, nt := len(d.exs[0].Src), len(d.exs[0].Tgt)
+	kin := max(d.inPeaks, 1) * distrib.Fields
+	src, peaks := make([]float32, 0, len(idx)*ns), make([]float32, 0, len(idx)*kin)
+	tgt, cen, wts := make([]float32, 0, len(idx)*nt), make([]float32, 0, len(idx)*TableSlots), make([]float32, 0, len(idx)*TableSlots)
+	for _, i := range idx {
+		e := d.exs[i]
+		src = append(src, e.Src...)
+		if d.inPeaks > 0 {
+			peaks = append(peaks, e.SrcPeaks...)
+		} else {
+			peaks = append(peaks, make([]float32, kin)...)
+		}
+		tgt = append(tgt, e.Tgt...)
+		cen = append(cen, e.TgtCenters...)
+		wts = append(wts, e.TgtWeights...)
+	}
+	b := len(idx)
+	inputs = []*tensors.Tensor{tensors.FromFlatDataAndDimensions(src, b, ns), tensors.FromFlatDataAndDimensions(peaks, b, kin)}
+	labels = []*tensors.Tensor{tensors.FromFlatDataAndDimensions(tgt, b, nt),
+		tensors.FromFlatDataAndDimensions(cen, b, TableSlots), tensors.FromFlatDataAndDimensions(wts, b, TableSlots)}
+	return inputs, labels
+}

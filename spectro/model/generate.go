@@ -1,0 +1,227 @@
+package model
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"path/filepath"
+	"sort"
+
+	"github.com/gomlx/gomlx/backends"
+	. "github.com/gomlx/gomlx/pkg/core/graph" //nolint:revive
+	"github.com/gomlx/gomlx/pkg/core/tensors"
+	"github.com/gomlx/gomlx/pkg/ml/context"
+	"github.com/gomlx/gomlx/pkg/ml/context/checkpoints"
+
+	"github.com/spectrogen-go/spectrogen/spectro"
+	"github.com/spectrogen-go/spectrogen/spectro/backend"
+	"github.com/spectrogen-go/spectrogen/spectro/distrib"
+	"github.com/spectrogen-go/spectrogen/spectro/eval"
+)
+
+// Generator runs a trained model.
+type Generator struct {
+	Info    *Info
+	backend backends.Backend
+	ctx     *context.Context
+	hp      hparams
+	enc     *context.Exec
+	dec     *context.Exec
+}
+
+// Load opens a model folder for generation.
+func Load(dir, backendConfig string) (gen *Generator, err error) {
+	defer catch(&err)
+	info, err := ReadInfo(dir)
+	if err != nil {
+		return nil, err
+	}
+	b, err := backend.New(backendConfig)
+	if err != nil {
+		return nil, err
+	}
+	ckptDir := filepath.Join(dir, "checkpoints")
+	if !hasCheckpoint(ckptDir) {
+		return nil, fmt.Errorf("%s has no checkpoint: train the model first", dir)
+	}
+	quarantineBrokenCheckpoints(ckptDir)
+	ctx := CreateDefaultContext()
+	if _, err := checkpoints.Load(ctx).Dir(ckptDir).Done(); err != nil {
+		return nil, fmt.Errorf("loading %s: %w", ckptDir, err)
+	}
+	hp, err := readHParams(ctx)
+	if err != nil {
+		return nil, err
+	}
+	g := &Generator{Info: info, backend: b, ctx: ctx.Reuse(), hp: hp}
+	g.enc, err = context.NewExec(b, g.ctx, func(ctx *context.Context, src, peaks *Node) (*Node, *Node) {
+		if hp.inPeaks == 0 {
+			peaks = nil
+		}
+		return Encode(ctx, hp, src, peaks)
+	})
+	if err != nil {
+		return nil, err
+	}
+	g.dec, err = context.NewExec(b, g.ctx, func(ctx *context.Context, z *Node) []*Node {
+		y, l := Decode(ctx, hp, z, hp.to, hp.n)
+		return []*Node{y, l.Centers, l.Widths, l.Heights, l.Eta}
+	})
+	return g, err
+}
+
+// From and To are the model's direction.
+func (g *Generator) From() spectro.Modality { return g.hp.from }
+
+// To is the target modality.
+func (g *Generator) To() spectro.Modality { return g.hp.to }
+
+// Generated is a generated spectrum with its uncertainty and its lines.
+type Generated struct {
+	Mean         *spectro.Spectrum // decoded from the latent mean, on the target grid
+	Lower, Upper []float64         // 5th and 95th percentiles over the latent samples
+	Peaks        spectro.PeakTable // the decoder's lines for the mean (heights as rendered)
+	Latent       []float32         // the latent mean
+}
+
+// Generate translates source spectra (any grid; resampled here) to the target
+// modality. samples latent draws give the band (0: no band); seed makes them
+// repeatable.
+func (g *Generator) Generate(srcs []*spectro.Spectrum, samples int, seed uint64) (out []Generated, err error) {
+	defer catch(&err)
+	gs := spectro.DefaultGrid(g.hp.from)
+	var flat, peaks []float32
+	kin := max(g.hp.inPeaks, 1) * distrib.Fields
+	for _, s := range srcs {
+		if s.Modality != g.hp.from {
+			return nil, fmt.Errorf("%s is %s; this model translates %s → %s", s.Name(), s.Modality, g.hp.from, g.hp.to)
+		}
+		on, err := s.OnGrid(gs)
+		if err != nil {
+			return nil, err
+		}
+		flat = append(flat, f32(on.Y)...)
+		if g.hp.inPeaks > 0 {
+			peaks = append(peaks, PeakVector(on, gs, g.hp.inPeaks)...)
+		} else {
+			peaks = append(peaks, make([]float32, kin)...)
+		}
+	}
+	n := len(srcs)
+	res, err := g.enc.Exec(tensors.FromFlatDataAndDimensions(flat, n, gs.N), tensors.FromFlatDataAndDimensions(peaks, n, kin))
+	if err != nil {
+		return nil, err
+	}
+	mu, logVar := tensors.MustCopyFlatData[float32](res[0]), tensors.MustCopyFlatData[float32](res[1])
+	zd := g.hp.zdim
+	mean, err := g.dec.Exec(tensors.FromFlatDataAndDimensions(mu, n, zd))
+	if err != nil {
+		return nil, err
+	}
+	gt := spectro.DefaultGrid(g.hp.to)
+	ys := tensors.MustCopyFlatData[float32](mean[0])
+	lines := make([][]float32, 4)
+	for k := range lines {
+		lines[k] = tensors.MustCopyFlatData[float32](mean[1+k])
+	}
+	out = make([]Generated, n)
+	xs := gt.Points()
+	K := g.hp.k
+	for i := range out {
+		y := make([]float64, gt.N)
+		for j := range y {
+			y[j] = float64(ys[i*gt.N+j])
+		}
+		sp := &spectro.Spectrum{Modality: g.hp.to, X: xs, Y: y, Meta: srcs[i].Meta.Clone()}
+		sp.Meta.Source = ""
+		sp.Meta.Set("generated_from", srcs[i].Name())
+		out[i].Mean = sp
+		out[i].Latent = mu[i*zd : (i+1)*zd]
+		span := gt.Stop - gt.Start
+		for k := 0; k < K; k++ {
+			p := spectro.Peak{Center: gt.Start + float64(lines[0][i*K+k])*span, FWHM: float64(lines[1][i*K+k]) * span,
+				Height: float64(lines[2][i*K+k]), Eta: float64(lines[3][i*K+k])}
+			out[i].Peaks = append(out[i].Peaks, p)
+		}
+		out[i].Peaks.SortByCenter()
+	}
+	if samples <= 0 {
+		return out, nil
+	}
+	// Uncertainty: decode z = μ + σ·ε for `samples` draws per spectrum.
+	rng := rand.New(rand.NewPCG(seed, 0xba4d))
+	draws := make([][]float32, n) // per spectrum: samples × N
+	z := make([]float32, n*zd)
+	for s := 0; s < samples; s++ {
+		for i := range z {
+			z[i] = mu[i] + float32(math.Exp(0.5*float64(logVar[i]))*rng.NormFloat64())
+		}
+		r, err := g.dec.Exec(tensors.FromFlatDataAndDimensions(z, n, zd))
+		if err != nil {
+			return nil, err
+		}
+		y := tensors.MustCopyFlatData[float32](r[0])
+		for i := 0; i < n; i++ {
+			draws[i] = append(draws[i], y[i*gt.N:(i+1)*gt.N]...)
+		}
+	}
+	col := make([]float64, samples)
+	for i := 0; i < n; i++ {
+		out[i].Lower, out[i].Upper = make([]float64, gt.N), make([]float64, gt.N)
+		for j := 0; j < gt.N; j++ {
+			for s := 0; s < samples; s++ {
+				col[s] = float64(draws[i][s*gt.N+j])
+			}
+			sort.Float64s(col)
+			out[i].Lower[j], out[i].Upper[j] = percentile(col, 0.05), percentile(col, 0.95)
+		}
+	}
+	return out, nil
+}
+
+func percentile(sorted []float64, q float64) float64 {
+	pos := q * float64(len(sorted)-1)
+	i := int(pos)
+	if i+1 >= len(sorted) {
+		return sorted[len(sorted)-1]
+	}
+	t := pos - float64(i)
+	return sorted[i]*(1-t) + sorted[i+1]*t
+}
+
+// Evaluate generates the targets of examples (prepared by Prepare) and scores
+// them with the evaluation protocol.
+func (g *Generator) Evaluate(exs []Example) ([]eval.Scores, []Generated, error) {
+	srcs := make([]*spectro.Spectrum, len(exs))
+	for i, e := range exs {
+		srcs[i] = e.Source
+	}
+	gens, err := g.Generate(srcs, 0, 0)
+	if err != nil {
+		return nil, nil, err
+	}
+	gt := spectro.DefaultGrid(g.hp.to)
+	xs := gt.Points()
+	scores := make([]eval.Scores, len(exs))
+	for i, e := range exs {
+		scores[i] = eval.Score(gens[i].Mean.Y, f64(e.Tgt), xs, g.hp.to.PeakTolerance())
+	}
+	return scores, gens, nil
+}
+
+// EvalExamples converts prepared examples for the baselines.
+func EvalExamples(exs []Example) []eval.Example {
+	out := make([]eval.Example, len(exs))
+	for i, e := range exs {
+		out[i] = eval.Example{Src: f64(e.Src), Tgt: f64(e.Tgt)}
+	}
+	return out
+}
+
+func f64(v []float32) []float64 {
+	out := make([]float64, len(v))
+	for i, x := range v {
+		out[i] = float64(x)
+	}
+	return out
+}

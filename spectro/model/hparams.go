@@ -1,0 +1,73 @@
+package model
+
+import (
+	"fmt"
+
+	"github.com/gomlx/gomlx/pkg/ml/context"
+	"github.com/gomlx/gomlx/pkg/ml/train/optimizers"
+)
+
+// Hyperparameter names (keys in the context).
+const (
+	ParamFrom            = "from"            // source modality
+	ParamTo              = "to"              // target modality
+	ParamPrior           = "prior"           // line shape of the decoder: gauss, lorentz, pvoigt, voigt
+	ParamPeaks           = "peaks"           // K: lines the decoder emits
+	ParamInPeaks         = "in_peaks"        // slots of the source peak vector (0: the encoder sees the spectrum only)
+	ParamHidden          = "hidden"          // width of the first hidden layers
+	ParamHidden2         = "hidden2"         // width of the second hidden layers
+	ParamLatent          = "latent_dim"      // latent dimensions
+	ParamResidual        = "residual"        // add the small residual head
+	ParamKLWeight        = "kl_weight"       // β, after warm-up
+	ParamKLWarmup        = "kl_warmup_steps" // β grows linearly from 0 over these steps
+	ParamPearsonWeight   = "pearson_weight"  // weight of 1 − Pearson r in the reconstruction loss
+	ParamPeakWeight      = "peak_weight"     // weight of the peak-table (Chamfer) term
+	ParamSelfWeight      = "self_weight"     // weight of the source self-reconstruction
+	ParamBatchSize       = "batch_size"
+	ParamSteps           = "train_steps"
+	ParamDropout         = "dropout"
+	ParamSeed            = "seed"
+	ParamEvalEvery       = "eval_every"       // steps between validation losses
+	ParamCheckpointEvery = "checkpoint_every" // steps between checkpoints
+	ParamPatience        = "patience"         // evaluations without improvement before early stopping (0: never)
+	ParamGridPoints      = "grid_points"
+)
+
+// Priors are the decoder line shapes.
+var Priors = []string{"gauss", "lorentz", "pvoigt", "voigt"}
+
+// CreateDefaultContext returns a context holding the default hyperparameters.
+func CreateDefaultContext() *context.Context {
+	ctx := context.New()
+	ctx.SetParams(map[string]any{
+		ParamFrom: "infrared", ParamTo: "raman", ParamPrior: "pvoigt",
+		ParamPeaks: 24, ParamInPeaks: 16, ParamHidden: 256, ParamHidden2: 128, ParamLatent: 32,
+		ParamResidual: true, ParamKLWeight: 1e-3, ParamKLWarmup: 400,
+		ParamPearsonWeight: 0.5, ParamPeakWeight: 0.1, ParamSelfWeight: 0.5,
+		ParamBatchSize: 32, ParamSteps: 1500, ParamDropout: 0.1, ParamSeed: 1,
+		ParamEvalEvery: 100, ParamCheckpointEvery: 250, ParamPatience: 0, ParamGridPoints: 1024,
+		optimizers.ParamOptimizer: "adam", optimizers.ParamLearningRate: 1e-3,
+	})
+	return ctx
+}
+
+// CheckParams validates the hyperparameters a context holds.
+func CheckParams(ctx *context.Context) error {
+	prior := context.GetParamOr(ctx, ParamPrior, "")
+	ok := false
+	for _, p := range Priors {
+		ok = ok || p == prior
+	}
+	if !ok {
+		return fmt.Errorf("prior %q: want one of %v", prior, Priors)
+	}
+	for _, k := range []string{ParamPeaks, ParamHidden, ParamHidden2, ParamLatent, ParamBatchSize, ParamGridPoints} {
+		if v := context.GetParamOr(ctx, k, 0); v < 1 {
+			return fmt.Errorf("hyperparameter %s must be ≥ 1, got %d", k, v)
+		}
+	}
+	if v := context.GetParamOr(ctx, ParamInPeaks, 0); v < 0 {
+		return fmt.Errorf("hyperparameter %s must be ≥ 0, got %d", ParamInPeaks, v)
+	}
+	return nil
+}

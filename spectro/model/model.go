@@ -1,0 +1,257 @@
+package model
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/gomlx/gomlx/pkg/core/dtypes"
+	. "github.com/gomlx/gomlx/pkg/core/graph" //nolint:revive // GoMLX graph code reads best unqualified, as in its examples
+	"github.com/gomlx/gomlx/pkg/ml/context"
+	"github.com/gomlx/gomlx/pkg/ml/layers"
+	"github.com/gomlx/gomlx/pkg/ml/layers/activations"
+	"github.com/gomlx/gomlx/pkg/ml/train"
+	"github.com/gomlx/gomlx/pkg/ml/train/optimizers"
+
+	"github.com/spectrogen-go/spectrogen/spectro"
+)
+
+// hparams is the context's hyperparameters, read once per graph.
+type hparams struct {
+	from, to              spectro.Modality
+	prior                 string
+	k, inPeaks            int
+	hidden, hidden2, zdim int
+	residual              bool
+	klWeight, klWarmup    float64
+	pearsonW, peakW       float64
+	selfW, dropout        float64
+	n                     int
+}
+
+func readHParams(ctx *context.Context) (hparams, error) {
+	if err := CheckParams(ctx); err != nil {
+		return hparams{}, err
+	}
+	from, err := spectro.ParseModality(context.GetParamOr(ctx, ParamFrom, ""))
+	if err != nil {
+		return hparams{}, err
+	}
+	to, err := spectro.ParseModality(context.GetParamOr(ctx, ParamTo, ""))
+	if err != nil {
+		return hparams{}, err
+	}
+	return hparams{
+		from: from, to: to, prior: context.GetParamOr(ctx, ParamPrior, "pvoigt"),
+		k: context.GetParamOr(ctx, ParamPeaks, 24), inPeaks: context.GetParamOr(ctx, ParamInPeaks, 16),
+		hidden: context.GetParamOr(ctx, ParamHidden, 256), hidden2: context.GetParamOr(ctx, ParamHidden2, 128),
+		zdim: context.GetParamOr(ctx, ParamLatent, 32), residual: context.GetParamOr(ctx, ParamResidual, true),
+		klWeight: context.GetParamOr(ctx, ParamKLWeight, 1e-3), klWarmup: context.GetParamOr(ctx, ParamKLWarmup, 400.0),
+		pearsonW: context.GetParamOr(ctx, ParamPearsonWeight, 0.5), peakW: context.GetParamOr(ctx, ParamPeakWeight, 0.1),
+		selfW: context.GetParamOr(ctx, ParamSelfWeight, 0.5), dropout: context.GetParamOr(ctx, ParamDropout, 0.1),
+		n: context.GetParamOr(ctx, ParamGridPoints, 1024),
+	}, nil
+}
+
+func cst(g *Graph, v float64) *Node { return ConstAsDType(g, dtypes.Float32, v) }
+
+// Encode maps a source spectrum [B, N] and its peak vector [B, in_peaks·5]
+// (nil when in_peaks is 0) to the latent mean and log-variance [B, latent].
+func Encode(ctx *context.Context, hp hparams, src, srcPeaks *Node) (mu, logVar *Node) {
+	g := src.Graph()
+	c := ctx.In("encoder").In(string(hp.from))
+	h := layers.Dense(c.In("spectrum"), src, true, hp.hidden)
+	if srcPeaks != nil && hp.inPeaks > 0 {
+		h = Add(h, layers.Dense(c.In("peaks"), srcPeaks, false, hp.hidden))
+	}
+	h = layers.LayerNormalization(c.In("norm"), h, -1).Done()
+	h = activations.Swish(h)
+	if hp.dropout > 0 {
+		h = layers.Dropout(c, h, cst(g, hp.dropout))
+	}
+	h = activations.Swish(layers.Dense(c.In("hidden2"), h, true, hp.hidden2))
+	mu = layers.Dense(c.In("mu"), h, true, hp.zdim)
+	logVar = ClipScalar(layers.Dense(c.In("logvar"), h, true, hp.zdim), -8, 4)
+	return mu, logVar
+}
+
+// Lines are the decoder's broadened lines, on the normalised axis u ∈ [0, 1] of
+// the target grid: centres, FWHMs (in u), heights and Lorentzian fractions, [B, K].
+type Lines struct {
+	Centers, Widths, Heights, Eta *Node
+}
+
+// widthRange bounds the decoded FWHM: from one grid step to 15% of the range.
+func widthRange(n int) (lo, hi float64) { return math.Log(1.0 / float64(n-1)), math.Log(0.15) }
+
+// Decode maps latent vectors [B, latent] to a spectrum of modality m on its
+// n-point grid [B, n], rendered from K lines of the prior's shape, plus the lines.
+func Decode(ctx *context.Context, hp hparams, z *Node, m spectro.Modality, n int) (*Node, Lines) {
+	g := z.Graph()
+	c := ctx.In("decoder").In(string(m))
+	h := activations.Swish(layers.Dense(c.In("hidden1"), z, true, hp.hidden2))
+	h = activations.Swish(layers.Dense(c.In("hidden2"), h, true, hp.hidden))
+	// Centres start spread evenly over the axis (a fixed offset of the logits),
+	// so the K lines do not begin on top of each other.
+	spread := make([]float32, hp.k)
+	for i := range spread {
+		p := (float64(i) + 0.5) / float64(hp.k)
+		spread[i] = float32(math.Log(p / (1 - p)))
+	}
+	var lines Lines
+	lines.Centers = Sigmoid(Add(layers.Dense(c.In("centers"), h, true, hp.k), Const(g, [][]float32{spread})))
+	lo, hi := widthRange(n)
+	width := func(name string) *Node {
+		return Exp(Add(cst(g, lo), Mul(cst(g, hi-lo), Sigmoid(layers.Dense(c.In(name), h, true, hp.k)))))
+	}
+	lines.Heights = Sigmoid(Add(layers.Dense(c.In("heights"), h, true, hp.k), cst(g, -2)))
+	switch hp.prior {
+	case "gauss":
+		lines.Widths, lines.Eta = width("widths"), ZerosLike(lines.Centers)
+	case "lorentz":
+		lines.Widths, lines.Eta = width("widths"), OnesLike(lines.Centers)
+	case "pvoigt":
+		lines.Widths = width("widths")
+		lines.Eta = Sigmoid(layers.Dense(c.In("eta"), h, true, hp.k))
+	case "voigt":
+		// Gaussian and Lorentzian widths combined by Thompson–Cox–Hastings: a
+		// pseudo-Voigt within ~1% of the exact Voigt profile, and differentiable.
+		lines.Widths, lines.Eta = tch(width("widths_g"), width("widths_l"))
+	}
+	y := Render(lines, n)
+	if hp.residual {
+		y = Add(y, Mul(cst(g, 0.1), Tanh(layers.Dense(c.In("residual"), h, true, n))))
+	}
+	return y, lines
+}
+
+// tch returns the TCH pseudo-Voigt FWHM and η for Gaussian and Lorentzian FWHMs.
+func tch(fG, fL *Node) (f, eta *Node) {
+	g := fG.Graph()
+	p := func(x *Node, k float64) *Node { return Pow(x, cst(g, k)) }
+	sum := Add(p(fG, 5), Mul(cst(g, 2.69269), Mul(p(fG, 4), fL)))
+	sum = Add(sum, Mul(cst(g, 2.42843), Mul(p(fG, 3), p(fL, 2))))
+	sum = Add(sum, Mul(cst(g, 4.47163), Mul(p(fG, 2), p(fL, 3))))
+	sum = Add(sum, Mul(cst(g, 0.07842), Mul(fG, p(fL, 4))))
+	sum = Add(sum, p(fL, 5))
+	f = p(sum, 0.2)
+	r := Div(fL, f)
+	eta = Add(Sub(Mul(cst(g, 1.36603), r), Mul(cst(g, 0.47719), Square(r))), Mul(cst(g, 0.11116), Mul(r, Square(r))))
+	return f, ClipScalar(eta, 0, 1)
+}
+
+// Render sums the lines' pseudo-Voigt profiles (η·Lorentzian + (1−η)·Gaussian of
+// one FWHM, unit height) times their heights on the n-point axis u ∈ [0, 1]:
+// a differentiable [B, n] spectrum.
+func Render(l Lines, n int) *Node {
+	g := l.Centers.Graph()
+	u := make([]float32, n)
+	for i := range u {
+		u[i] = float32(i) / float32(n-1)
+	}
+	grid := Reshape(Const(g, u), 1, 1, n)
+	c, w := InsertAxes(l.Centers, -1), InsertAxes(l.Widths, -1) // [B, K, 1]
+	d := Div(Mul(cst(g, 2), Sub(grid, c)), w)                   // distance in half widths, [B, K, n]
+	d2 := Square(d)
+	lorentz := Inverse(OnePlus(d2))
+	gauss := Exp(Mul(cst(g, -math.Ln2), d2))
+	eta := InsertAxes(l.Eta, -1)
+	profile := Add(Mul(eta, lorentz), Mul(OneMinus(eta), gauss))
+	return ReduceSum(Mul(InsertAxes(l.Heights, -1), profile), 1)
+}
+
+// reconstruction is the per-example loss between generated and target
+// spectra [B, n]: mean squared error + w·(1 − Pearson r).
+func reconstruction(gen, tgt *Node, pearsonW float64) *Node {
+	g := gen.Graph()
+	mse := ReduceMean(Square(Sub(gen, tgt)), 1)
+	if pearsonW == 0 {
+		return mse
+	}
+	return Add(mse, Mul(cst(g, pearsonW), OneMinus(Pearson(gen, tgt))))
+}
+
+// Pearson is the correlation of each row of a and b, [B].
+func Pearson(a, b *Node) *Node {
+	g := a.Graph()
+	ac := Sub(a, ReduceAndKeep(a, ReduceMean, 1))
+	bc := Sub(b, ReduceAndKeep(b, ReduceMean, 1))
+	num := ReduceSum(Mul(ac, bc), 1)
+	den := Sqrt(Add(Mul(ReduceSum(Square(ac), 1), ReduceSum(Square(bc), 1)), cst(g, 1e-8)))
+	return Div(num, den)
+}
+
+// chamfer is the peak-table term: for each target line (weighted by its height),
+// the squared distance to the nearest generated centre, [B].
+func chamfer(genCenters, tgtCenters, tgtWeights *Node) *Node {
+	g := genCenters.Graph()
+	d2 := Square(Sub(InsertAxes(tgtCenters, -1), InsertAxes(genCenters, 1))) // [B, Kt, K]
+	nearest := ReduceMin(d2, -1)                                             // [B, Kt]
+	return Div(ReduceSum(Mul(nearest, tgtWeights), 1), Add(ReduceSum(tgtWeights, 1), cst(g, 1e-6)))
+}
+
+// klWeight is β at the current global step: linear warm-up to the final weight.
+func klWeight(ctx *context.Context, g *Graph, hp hparams) *Node {
+	if hp.klWarmup <= 0 {
+		return cst(g, hp.klWeight)
+	}
+	step := ConvertDType(optimizers.GetGlobalStepVar(ctx).ValueGraph(g), dtypes.Float32)
+	return Mul(cst(g, hp.klWeight), MinScalar(Div(step, cst(g, hp.klWarmup)), 1))
+}
+
+// modelFn is the training graph: inputs [source spectrum, source peak vector],
+// predictions [generated target, generated centres]. The KL term and the
+// self-reconstruction of the source are added as extra losses.
+func modelFn(ctx *context.Context, _ any, inputs []*Node) []*Node {
+	hp, err := readHParams(ctx)
+	if err != nil {
+		panic(err)
+	}
+	src := inputs[0]
+	var srcPeaks *Node
+	if hp.inPeaks > 0 {
+		srcPeaks = inputs[1]
+	}
+	g := src.Graph()
+	mu, logVar := Encode(ctx, hp, src, srcPeaks)
+	z := mu
+	if ctx.IsTraining(g) {
+		eps := ctx.RandomNormal(g, mu.Shape())
+		z = Add(mu, Mul(Exp(Mul(cst(g, 0.5), logVar)), eps))
+	}
+	kl := Mul(cst(g, -0.5), ReduceSum(Sub(Sub(OnePlus(logVar), Square(mu)), Exp(logVar)), 1))
+	train.AddLoss(ctx, Mul(klWeight(ctx, g, hp), ReduceAllMean(kl)))
+	gen, lines := Decode(ctx, hp, z, hp.to, hp.n)
+	if hp.selfW > 0 {
+		self, _ := Decode(ctx, hp, z, hp.from, src.Shape().Dimensions[1])
+		train.AddLoss(ctx, Mul(cst(g, hp.selfW), ReduceAllMean(reconstruction(self, src, hp.pearsonW))))
+	}
+	return []*Node{gen, lines.Centers}
+}
+
+// lossFn is the target's reconstruction plus the peak-table term.
+// labels: [target spectrum, target centres, target weights].
+func lossFn(ctx *context.Context) func(labels, predictions []*Node) *Node {
+	hp, err := readHParams(ctx)
+	if err != nil {
+		panic(err)
+	}
+	return func(labels, predictions []*Node) *Node {
+		g := labels[0].Graph()
+		loss := reconstruction(predictions[0], labels[0], hp.pearsonW)
+		if hp.peakW > 0 {
+			loss = Add(loss, Mul(cst(g, hp.peakW), chamfer(predictions[1], labels[1], labels[2])))
+		}
+		return ReduceAllMean(loss)
+	}
+}
+
+// errorf wraps a panic from graph building into an error.
+func catch(err *error) {
+	if r := recover(); r != nil {
+		if e, ok := r.(error); ok {
+			*err = fmt.Errorf("model: %w", e)
+			return
+		}
+		*err = fmt.Errorf("model: %v", r)
+	}
+}

@@ -1,0 +1,70 @@
+package model
+
+import (
+	"fmt"
+	"os"
+	"strconv"
+	"testing"
+
+	"github.com/spectrogen-go/spectrogen/datasets/samples"
+	"github.com/spectrogen-go/spectrogen/datasets/synth"
+	"github.com/spectrogen-go/spectrogen/spectro"
+	"github.com/spectrogen-go/spectrogen/spectro/eval"
+)
+
+// TestQualityReport trains on synthetic data and prints model vs baselines on
+// held-out species. Opt-in (QUALITY=1; QUALITY_STEPS, QUALITY_SET, QUALITY_DATA,
+// QUALITY_FROM/TO): it measures, it does not gate.
+func TestQualityReport(t *testing.T) {
+	if os.Getenv("QUALITY") == "" {
+		t.Skip("set QUALITY=1 to run")
+	}
+	from, to := spectro.Infrared, spectro.Raman
+	if v := os.Getenv("QUALITY_FROM"); v != "" {
+		from, _ = spectro.ParseModality(v)
+	}
+	if v := os.Getenv("QUALITY_TO"); v != "" {
+		to, _ = spectro.ParseModality(v)
+	}
+	steps, _ := strconv.Atoi(os.Getenv("QUALITY_STEPS"))
+	var col *samples.Collection
+	var err error
+	if d := os.Getenv("QUALITY_DATA"); d != "" {
+		col, err = samples.LoadDir(d, samples.Options{})
+	} else {
+		col, err = synth.Generate(synth.DefaultConfig())
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	trainP, testP := SplitPairs(col.Pairs(from, to), "species", 0.2, 7)
+	dir := t.TempDir()
+	sum, err := Train(TrainConfig{OutDir: dir, From: from, To: to, Steps: steps, TrainPairs: trainP, ValPairs: testP, Settings: os.Getenv("QUALITY_SET")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := Load(dir, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	trainEx, _ := Prepare(t.Context(), trainP, from, to, 0)
+	testEx, _ := Prepare(t.Context(), testP, from, to, 0)
+	scores, _, err := g.Evaluate(testEx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gt := spectro.DefaultGrid(to)
+	base, err := eval.BaselineScores(EvalExamples(trainEx), EvalExamples(testEx), gt.Points(), to.PeakTolerance())
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Printf("%s → %s, leave-species-out, %d train / %d test pairs, %d steps (%.0f ms/step)\n", from, to, len(trainEx), len(testEx), sum.Steps, sum.MsPerStep)
+	fmt.Println("| method | Pearson | median r | RMSE | RMSEraw | pk@5v5 |")
+	row := func(name string, s eval.Summary) {
+		fmt.Printf("| %s | %.3f | %.3f | %.3f | %.3f | %.3f |\n", name, s.Pearson, s.PearsonMedian, s.RMSE, s.RMSERaw, s.PK5)
+	}
+	row("model", eval.Summarize(scores))
+	for _, n := range []string{"mean", "nn1", "pca_ridge"} {
+		row(n, eval.Summarize(base[n]))
+	}
+}

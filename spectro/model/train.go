@@ -1,0 +1,512 @@
+package model
+
+import (
+	gocontext "context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/gomlx/gomlx/pkg/core/tensors"
+	"github.com/gomlx/gomlx/pkg/ml/context"
+	"github.com/gomlx/gomlx/pkg/ml/context/checkpoints"
+	"github.com/gomlx/gomlx/pkg/ml/train"
+	"github.com/gomlx/gomlx/pkg/ml/train/optimizers"
+	"github.com/gomlx/gomlx/ui/commandline"
+
+	"github.com/spectrogen-go/spectrogen/datasets/samples"
+	"github.com/spectrogen-go/spectrogen/datasets/synth"
+	"github.com/spectrogen-go/spectrogen/spectro"
+	"github.com/spectrogen-go/spectrogen/spectro/atomicfile"
+	"github.com/spectrogen-go/spectrogen/spectro/backend"
+)
+
+// TrainConfig says what to train on and where to keep it.
+type TrainConfig struct {
+	Data                 string              // folder of spectra in any layout samples.LoadDir reads; "" for the synthetic dataset
+	Collection           *samples.Collection // already loaded samples (instead of Data)
+	From, To             spectro.Modality
+	OutDir               string         // the model folder: checkpoints, model.json; an existing one is resumed
+	Steps                int            // total training steps (0: the hyperparameter's)
+	Seed                 int64          // 0: the hyperparameter's
+	Prior                string         // "" : the hyperparameter's
+	Backend              string         // GoMLX backend config ("" : default)
+	Settings             string         // hyperparameter overrides "key=value;key=value"
+	Split                string         // validation split: species (default), sample or random
+	ValFraction          float64        // share of pairs held out for validation (default 0.15; 0 with ValPairs set)
+	TrainPairs, ValPairs []samples.Pair // explicit split (overrides Split)
+	Log                  io.Writer      // progress (default os.Stdout; io.Discard for none)
+	Context              gocontext.Context
+}
+
+// Summary describes a finished (or stopped) training run.
+type Summary struct {
+	Dir          string        `json:"dir"`
+	Resumed      bool          `json:"resumed"`
+	StartStep    int           `json:"start_step"`
+	Steps        int           `json:"steps"`
+	TrainLoss    spectro.Float `json:"train_loss"`
+	ValLoss      spectro.Float `json:"val_loss"`
+	BestValLoss  spectro.Float `json:"best_val_loss"`
+	BestStep     int           `json:"best_step"`
+	MsPerStep    float64       `json:"ms_per_step"`
+	Seconds      float64       `json:"seconds"`
+	Stopped      string        `json:"stopped"`
+	Backend      string        `json:"backend"`
+	NTrain, NVal int           `json:"-"`
+}
+
+// Info is model.json: what the model translates, on what grids, and what it
+// was trained on.
+type Info struct {
+	From     spectro.Modality `json:"from"`
+	To       spectro.Modality `json:"to"`
+	Prior    string           `json:"prior"`
+	FromGrid spectro.Grid     `json:"from_grid"`
+	ToGrid   spectro.Grid     `json:"to_grid"`
+	Data     DataInfo         `json:"data"`
+	Training *Summary         `json:"training,omitempty"`
+}
+
+// DataInfo describes the training data.
+type DataInfo struct {
+	Source       string   `json:"source"` // folder, or "synthetic(seed=N)"
+	Pairs        int      `json:"pairs"`
+	TrainPairs   int      `json:"train_pairs"`
+	ValPairs     int      `json:"val_pairs"`
+	Split        string   `json:"split"`
+	ValSpecies   []string `json:"val_species"`
+	TrainSpecies []string `json:"train_species"`
+}
+
+// InfoFile is the name of the model description in a model folder.
+const InfoFile = "model.json"
+
+// ErrNonFinite is returned when training produced a NaN or infinite loss.
+var ErrNonFinite = errors.New("training diverged: the loss became NaN or infinite")
+
+var errEarlyStop = errors.New("early stop")
+
+// excludedParams are not restored from a checkpoint, so a resumed run can be
+// asked to train longer.
+var excludedParams = []string{ParamSteps}
+
+// Train trains (or resumes) a model and returns a summary. Progress goes to
+// cfg.Log as periodic plain lines (they read well in terminals, logs and notebooks).
+func Train(cfg TrainConfig) (sum *Summary, err error) {
+	defer catch(&err)
+	if cfg.Log == nil {
+		cfg.Log = os.Stdout
+	}
+	if cfg.Context == nil {
+		cfg.Context = gocontext.Background()
+	}
+	if cfg.OutDir == "" {
+		return nil, errors.New("no model folder given")
+	}
+	if err := os.MkdirAll(cfg.OutDir, 0o755); err != nil {
+		return nil, err
+	}
+	b, err := backend.New(cfg.Backend)
+	if err != nil {
+		return nil, err
+	}
+	ctx := CreateDefaultContext()
+	ckptDir := filepath.Join(cfg.OutDir, "checkpoints")
+	resumed := hasCheckpoint(ckptDir)
+	if resumed {
+		if bad := quarantineBrokenCheckpoints(ckptDir); len(bad) > 0 {
+			fmt.Fprintf(cfg.Log, "set aside %d unreadable checkpoint(s) from an interrupted run: %s\n", len(bad), strings.Join(bad, ", "))
+		}
+	} else {
+		// A new model: the command line decides direction, prior, seed.
+		ctx.SetParam(ParamFrom, string(cfg.From))
+		ctx.SetParam(ParamTo, string(cfg.To))
+		if cfg.Prior != "" {
+			ctx.SetParam(ParamPrior, cfg.Prior)
+		}
+		if cfg.Seed != 0 {
+			ctx.SetParam(ParamSeed, int(cfg.Seed))
+		}
+		if cfg.Settings != "" {
+			if _, err := commandline.ParseContextSettings(ctx, cfg.Settings); err != nil {
+				return nil, fmt.Errorf("--set %q: %w", cfg.Settings, err)
+			}
+		}
+		if err := ctx.SetRNGStateFromSeed(int64(context.GetParamOr(ctx, ParamSeed, 1))); err != nil {
+			return nil, err
+		}
+	}
+	handler, err := checkpoints.Build(ctx).Dir(ckptDir).Keep(3).ExcludeParams(excludedParams...).Done()
+	if err != nil {
+		return nil, fmt.Errorf("checkpoint in %s: %w", ckptDir, err)
+	}
+	if resumed && cfg.Settings != "" {
+		// On resume, --set changes training hyperparameters (learning_rate, ...);
+		// changing the architecture of a trained model is refused by GoMLX.
+		if _, err := commandline.ParseContextSettings(ctx, cfg.Settings); err != nil {
+			return nil, fmt.Errorf("--set %q: %w", cfg.Settings, err)
+		}
+	}
+	if cfg.Steps > 0 {
+		ctx.SetParam(ParamSteps, cfg.Steps)
+	}
+	if err := CheckParams(ctx); err != nil {
+		return nil, err
+	}
+	hp, err := readHParams(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if resumed && ((cfg.From != "" && cfg.From != hp.from) || (cfg.To != "" && cfg.To != hp.to)) {
+		return nil, fmt.Errorf("%s holds a %s → %s model; asked for %s → %s (use another --out folder)", cfg.OutDir, hp.from, hp.to, cfg.From, cfg.To)
+	}
+	seed := uint64(context.GetParamOr(ctx, ParamSeed, 1))
+
+	// Data.
+	info, trainEx, valEx, err := loadData(cfg, hp, seed)
+	if err != nil {
+		return nil, err
+	}
+	batch := context.GetParamOr(ctx, ParamBatchSize, 32)
+	trainDS, err := NewDataset("train", trainEx, batch, hp.inPeaks, true, seed)
+	if err != nil {
+		return nil, err
+	}
+	var valDS *Dataset
+	if len(valEx) > 0 {
+		if valDS, err = NewDataset("validation", valEx, batch, hp.inPeaks, false, seed); err != nil {
+			return nil, err
+		}
+	}
+
+	trainer := train.NewTrainer(b, ctx, modelFn, lossFn(ctx), optimizers.FromContext(ctx), nil, nil)
+	loop := train.NewLoop(trainer)
+	steps := context.GetParamOr(ctx, ParamSteps, 1500)
+	start := int(optimizers.GetGlobalStep(ctx))
+	if start > 0 {
+		trainer.SetContext(ctx.Reuse()) // the variables come from the checkpoint
+	}
+	// Resuming restores weights, optimizer moments, global step and the batch
+	// sequence exactly (the first resumed step equals the uninterrupted run's);
+	// the random stream for dropout and latent sampling does not continue
+	// bit-exact through a GoMLX checkpoint, so later steps draw other noise.
+	save := func() error {
+		// The loss of step k is computed before step k's update, so weights can
+		// turn non-finite one step before the loss shows it: never save those.
+		if v := firstNonFinite(ctx); v != "" {
+			return fmt.Errorf("%w (variable %s) at step %d; the last good checkpoint in %s is kept", ErrNonFinite, v, optimizers.GetGlobalStep(ctx), ckptDir)
+		}
+		// Finite but exploded weights still overflow: a probe batch must give a finite loss.
+		// (A training set smaller than a batch gives a probe of another shape: skipped.)
+		if len(trainDS.order) >= batch {
+			in, labels := trainDS.tensors(trainDS.order[:batch])
+			m, err := trainer.EvalStep(nil, in, labels)
+			if err != nil {
+				return err
+			}
+			if v := scalar(m[0]); math.IsNaN(v) || math.IsInf(v, 0) {
+				return fmt.Errorf("%w (probe loss %g) at step %d; the last good checkpoint in %s is kept", ErrNonFinite, v, optimizers.GetGlobalStep(ctx), ckptDir)
+			}
+		}
+		return handler.Save()
+	}
+	trainDS.Skip(start) // continue the batch sequence where the interrupted run stopped
+	sum = &Summary{Dir: cfg.OutDir, Resumed: resumed, StartStep: start, BestValLoss: spectro.Float(math.Inf(1)), Backend: backend.Describe(b),
+		NTrain: len(trainEx), NVal: len(valEx), TrainLoss: spectro.Float(math.NaN()), ValLoss: spectro.Float(math.NaN())}
+	if resumed {
+		fmt.Fprintf(cfg.Log, "resuming %s at step %d of %d\n", cfg.OutDir, start, steps)
+	}
+	fmt.Fprintf(cfg.Log, "training %s → %s (%s prior) on %d pairs, validating on %d; backend %s\n", hp.from, hp.to, hp.prior, len(trainEx), len(valEx), sum.Backend)
+	info.Training = sum
+	if err := writeInfo(cfg.OutDir, info); err != nil {
+		return nil, err
+	}
+
+	evalEvery := max(1, context.GetParamOr(ctx, ParamEvalEvery, 100))
+	ckptEvery := max(1, context.GetParamOr(ctx, ParamCheckpointEvery, 250))
+	patience := context.GetParamOr(ctx, ParamPatience, 0)
+	sinceBest := 0
+	t0 := time.Now()
+	lastPrint := time.Now()
+	// 1. NaN guard first: nothing after a non-finite loss may be saved.
+	loop.OnStep("nan guard", train.Priority(-100), func(l *train.Loop, m []*tensors.Tensor) error {
+		v := scalar(m[0])
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return fmt.Errorf("%w at step %d; the last good checkpoint in %s is kept", ErrNonFinite, l.LoopStep, ckptDir)
+		}
+		sum.TrainLoss = spectro.Float(v)
+		return nil
+	})
+	// 2. Validation, early stopping and progress lines.
+	loop.OnStep("validation", train.Priority(0), func(l *train.Loop, m []*tensors.Tensor) error {
+		step := int(l.LoopStep) + 1
+		if valDS != nil && (step%evalEvery == 0 || step == steps) {
+			valDS.Reset()
+			res, err := trainer.Eval(valDS)
+			if err != nil {
+				return err
+			}
+			sum.ValLoss = spectro.Float(scalar(res[0]))
+			if sum.ValLoss < sum.BestValLoss {
+				sum.BestValLoss, sum.BestStep, sinceBest = sum.ValLoss, step, 0
+			} else {
+				sinceBest++
+			}
+		}
+		if step == steps || step%max(1, steps/20) == 0 || time.Since(lastPrint) > 15*time.Second {
+			lastPrint = time.Now()
+			done := step - start
+			ms := float64(time.Since(t0).Milliseconds()) / float64(max(done, 1))
+			fmt.Fprintf(cfg.Log, "step %5d/%d  loss %.5f  val %.5f  %.0f ms/step  ETA %s\n", step, steps, sum.TrainLoss, sum.ValLoss, ms,
+				(time.Duration(ms*float64(steps-step)) * time.Millisecond).Round(time.Second))
+		}
+		if patience > 0 && sinceBest >= patience {
+			sum.Stopped = fmt.Sprintf("early stop at step %d: no validation improvement in %d evaluations (best %.5f at step %d)", step, patience, sum.BestValLoss, sum.BestStep)
+			return errEarlyStop
+		}
+		return cfg.Context.Err()
+	})
+	// 3. Checkpoints.
+	loop.OnStep("checkpoint", train.Priority(100), func(l *train.Loop, _ []*tensors.Tensor) error {
+		if step := int(l.LoopStep) + 1; step%ckptEvery == 0 && step < steps {
+			return save()
+		}
+		return nil
+	})
+	sum.Stopped = "completed"
+	if start < steps {
+		_, err = loop.RunSteps(trainDS, steps-start)
+	} else {
+		sum.Stopped = fmt.Sprintf("already trained to step %d (ask for more with --steps)", start)
+	}
+	switch {
+	case errors.Is(err, errEarlyStop):
+		err = nil
+	case err != nil && cfg.Context.Err() != nil:
+		sum.Stopped = "interrupted"
+		err = nil
+	case err != nil:
+		return sum, err
+	}
+	sum.Steps = int(optimizers.GetGlobalStep(ctx))
+	sum.Seconds = time.Since(t0).Seconds()
+	if d := sum.Steps - start; d > 0 {
+		sum.MsPerStep = 1000 * sum.Seconds / float64(d)
+	}
+	if err := save(); err != nil {
+		return sum, err
+	}
+	if math.IsInf(float64(sum.BestValLoss), 1) {
+		sum.BestValLoss = spectro.Float(math.NaN())
+	}
+	info.Training = sum
+	if err := writeInfo(cfg.OutDir, info); err != nil {
+		return sum, err
+	}
+	fmt.Fprintf(cfg.Log, "%s: %d steps in %.1fs (%.0f ms/step); model in %s\n", sum.Stopped, sum.Steps, sum.Seconds, sum.MsPerStep, cfg.OutDir)
+	return sum, nil
+}
+
+func scalar(t *tensors.Tensor) float64 {
+	switch v := t.Value().(type) {
+	case float32:
+		return float64(v)
+	case float64:
+		return v
+	}
+	return math.NaN()
+}
+
+// loadData reads the pairs, splits them and prepares the examples.
+func loadData(cfg TrainConfig, hp hparams, seed uint64) (Info, []Example, []Example, error) {
+	info := Info{From: hp.from, To: hp.to, Prior: hp.prior, FromGrid: spectro.DefaultGrid(hp.from), ToGrid: spectro.DefaultGrid(hp.to)}
+	trainPairs, valPairs := cfg.TrainPairs, cfg.ValPairs
+	if trainPairs == nil {
+		col := cfg.Collection
+		var err error
+		switch {
+		case col != nil:
+		case cfg.Data == "":
+			if col, err = synth.Generate(synth.DefaultConfig()); err != nil {
+				return info, nil, nil, err
+			}
+		default:
+			if col, err = samples.LoadDir(cfg.Data, samples.Options{}); err != nil {
+				return info, nil, nil, err
+			}
+		}
+		info.Data.Source = col.Dir
+		pairs := col.Pairs(hp.from, hp.to)
+		if len(pairs) == 0 {
+			return info, nil, nil, fmt.Errorf("%s: no %s/%s pairs", col.Dir, hp.from, hp.to)
+		}
+		frac := cfg.ValFraction
+		if frac == 0 {
+			frac = 0.15
+		}
+		split := cfg.Split
+		if split == "" {
+			split = "species"
+		}
+		trainPairs, valPairs = SplitPairs(pairs, split, frac, seed)
+		info.Data.Split = split
+	} else {
+		info.Data.Source, info.Data.Split = cfg.Data, "given"
+	}
+	info.Data.Pairs = len(trainPairs) + len(valPairs)
+	info.Data.TrainPairs, info.Data.ValPairs = len(trainPairs), len(valPairs)
+	info.Data.TrainSpecies, info.Data.ValSpecies = speciesOf(trainPairs), speciesOf(valPairs)
+	fmt.Fprintf(cfg.Log, "preparing %d pairs (resampling, peak tables) ...\n", info.Data.Pairs)
+	trainEx, err := Prepare(cfg.Context, trainPairs, hp.from, hp.to, hp.inPeaks)
+	if err != nil {
+		return info, nil, nil, err
+	}
+	valEx, err := Prepare(cfg.Context, valPairs, hp.from, hp.to, hp.inPeaks)
+	return info, trainEx, valEx, err
+}
+
+func speciesOf(pairs []samples.Pair) []string {
+	seen := map[string]bool{}
+	for _, p := range pairs {
+		seen[p.Sample.Mineral] = true
+	}
+	out := make([]string, 0, len(seen))
+	for s := range seen {
+		out = append(out, s)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// SplitPairs holds out about frac of the pairs for validation, grouped so that
+// no group is on both sides: by "species" (mineral name), "sample" (sample key)
+// or "random" (each pair alone). Deterministic for a seed.
+func SplitPairs(pairs []samples.Pair, split string, frac float64, seed uint64) (trainP, valP []samples.Pair) {
+	group := func(p samples.Pair) string {
+		switch split {
+		case "sample":
+			return p.Sample.Key
+		case "random":
+			return p.Source.Meta.Source + "|" + p.Target.Meta.Source + "|" + p.Sample.Key
+		}
+		return p.Sample.Mineral
+	}
+	var groups []string
+	seen := map[string]bool{}
+	for _, p := range pairs {
+		if g := group(p); !seen[g] {
+			seen[g] = true
+			groups = append(groups, g)
+		}
+	}
+	sort.Strings(groups)
+	rng := rand.New(rand.NewPCG(seed, 0x5917))
+	rng.Shuffle(len(groups), func(i, j int) { groups[i], groups[j] = groups[j], groups[i] })
+	val := map[string]bool{}
+	want := int(math.Round(frac * float64(len(pairs))))
+	n := 0
+	for _, g := range groups {
+		if n >= want || len(val) == len(groups)-1 {
+			break
+		}
+		val[g] = true
+		for _, p := range pairs {
+			if group(p) == g {
+				n++
+			}
+		}
+	}
+	for _, p := range pairs {
+		if val[group(p)] {
+			valP = append(valP, p)
+		} else {
+			trainP = append(trainP, p)
+		}
+	}
+	return trainP, valP
+}
+
+func writeInfo(dir string, info Info) error {
+	data, err := json.MarshalIndent(info, "", "  ")
+	if err != nil {
+		return err
+	}
+	return atomicfile.Write(filepath.Join(dir, InfoFile), data)
+}
+
+// ReadInfo reads a model folder's model.json.
+func ReadInfo(dir string) (*Info, error) {
+	data, err := os.ReadFile(filepath.Join(dir, InfoFile))
+	if err != nil {
+		return nil, fmt.Errorf("%s is not a model folder: %w", dir, err)
+	}
+	var info Info
+	if err := json.Unmarshal(data, &info); err != nil {
+		return nil, fmt.Errorf("%s: %w", filepath.Join(dir, InfoFile), err)
+	}
+	return &info, nil
+}
+
+func hasCheckpoint(dir string) bool {
+	m, _ := filepath.Glob(filepath.Join(dir, "*"+checkpoints.JsonNameSuffix))
+	return len(m) > 0
+}
+
+// quarantineBrokenCheckpoints moves aside checkpoints a crash left incomplete
+// (GoMLX creates a checkpoint's files before filling them): while the latest
+// checkpoint does not load — GoMLX itself reads it, checksums included — it is
+// moved to broken/. Older, complete checkpoints are kept (Keep(3)), so the
+// latest good one is what loads.
+func quarantineBrokenCheckpoints(dir string) []string {
+	var bad []string
+	for {
+		jsons, _ := filepath.Glob(filepath.Join(dir, "*"+checkpoints.JsonNameSuffix))
+		if len(jsons) == 0 {
+			return bad
+		}
+		sort.Strings(jsons) // names start with a zero-padded counter: the last is the latest
+		if _, err := checkpoints.Load(context.New()).Dir(dir).Immediate().Done(); err == nil {
+			return bad
+		}
+		latest := strings.TrimSuffix(jsons[len(jsons)-1], checkpoints.JsonNameSuffix)
+		aside := filepath.Join(dir, "broken")
+		if err := os.MkdirAll(aside, 0o755); err != nil {
+			return bad
+		}
+		for _, f := range []string{latest + checkpoints.JsonNameSuffix, latest + checkpoints.BinDataSuffix} {
+			os.Rename(f, filepath.Join(aside, filepath.Base(f)))
+		}
+		bad = append(bad, filepath.Base(latest))
+	}
+}
+
+// firstNonFinite names the first trainable variable holding a NaN or Inf ("" if none).
+func firstNonFinite(ctx *context.Context) string {
+	bad := ""
+	ctx.EnumerateVariables(func(v *context.Variable) {
+		if bad != "" || !v.Trainable {
+			return
+		}
+		t, err := v.Value()
+		if err != nil || t == nil {
+			return
+		}
+		if vals, err := tensors.CopyFlatData[float32](t); err == nil {
+			for _, x := range vals {
+				if math.IsNaN(float64(x)) || math.IsInf(float64(x), 0) {
+					bad = v.ScopeAndName()
+					return
+				}
+			}
+		}
+	})
+	return bad
+}
