@@ -25,18 +25,40 @@ type Example struct {
 	SrcPeaks            []float32
 	TgtCenters          []float32
 	TgtWeights          []float32
-	Source, Target      *spectro.Spectrum // as measured, for evaluation and plots
+	// The source's fitted peak positions, normalised on the target axis and on
+	// the source axis, and which slots hold a peak (see Anchors).
+	AnchorsTgt, AnchorsSrc, AnchorMask []float32
+	Source, Target                     *spectro.Spectrum // as measured, for evaluation and plots
 }
 
 // TableSlots is how many target lines the peak-table term compares with.
 const TableSlots = 16
 
-// PeakVector fits a spectrum already on grid g (pseudo-Voigt, up to k peaks,
-// constant baseline) and returns its distribution vector; a spectrum with no
-// detectable peak gets an all-zero vector.
-func PeakVector(s *spectro.Spectrum, g spectro.Grid, k int) []float32 {
-	enc := distrib.Encoding{K: k, Grid: g}
-	return enc.Encode(fitPeaks(s.X, s.Y, k))
+// SourceFeatures fits a source spectrum already on grid gs (pseudo-Voigt, up
+// to k peaks) and returns its distribution vector and its peak positions as
+// anchors: normalised on the target grid gt and on gs, with a mask of the slots
+// that hold a peak inside the target range.
+func SourceFeatures(s *spectro.Spectrum, gs, gt spectro.Grid, k int) (vec, anchorsTgt, anchorsSrc, mask []float32) {
+	table := fitPeaks(s.X, s.Y, k)
+	return sourceFeatures(table, gs, gt, k)
+}
+
+func sourceFeatures(table spectro.PeakTable, gs, gt spectro.Grid, k int) (vec, anchorsTgt, anchorsSrc, mask []float32) {
+	vec = distrib.Encoding{K: k, Grid: gs}.Encode(table)
+	anchorsTgt, anchorsSrc, mask = make([]float32, k), make([]float32, k), make([]float32, k)
+	for slot := 0; slot < k; slot++ {
+		v := vec[slot*distrib.Fields : (slot+1)*distrib.Fields]
+		if v[4] == 0 {
+			continue
+		}
+		x := gs.Start + float64(v[0])*(gs.Stop-gs.Start)
+		anchorsSrc[slot] = v[0]
+		anchorsTgt[slot] = float32((x - gt.Start) / (gt.Stop - gt.Start))
+		if x >= gt.Start && x <= gt.Stop {
+			mask[slot] = 1
+		}
+	}
+	return vec, anchorsTgt, anchorsSrc, mask
 }
 
 func fitPeaks(x, y []float64, k int) spectro.PeakTable {
@@ -100,7 +122,8 @@ func Prepare(ctx context.Context, pairs []samples.Pair, from, to spectro.Modalit
 		if s.target {
 			exs[s.ex].TgtCenters, exs[s.ex].TgtWeights = tableTerm(table, gt)
 		} else {
-			exs[s.ex].SrcPeaks = distrib.Encoding{K: inPeaks, Grid: gs}.Encode(table)
+			e := &exs[s.ex]
+			e.SrcPeaks, e.AnchorsTgt, e.AnchorsSrc, e.AnchorMask = sourceFeatures(table, gs, gt, inPeaks)
 		}
 	}
 	return exs, nil
@@ -209,7 +232,8 @@ func (d *Dataset) next() []int {
 	return idx
 }
 
-// Yield implements train.Dataset: inputs [source, source peaks], labels
+// Yield implements train.Dataset: inputs [source, source peaks, anchors on the
+// target axis, anchor mask, anchors on the source axis], labels
 // [target, target centres, target weights]. Evaluation batches are padded to
 // full size by repeating examples, so one graph serves every batch.
 func (d *Dataset) Yield() (spec any, inputs, labels []*tensors.Tensor, err error) {
@@ -226,23 +250,25 @@ func (d *Dataset) Yield() (spec any, inputs, labels []*tensors.Tensor, err error
 
 func (d *Dataset) tensors(idx []int) (inputs, labels []*tensors.Tensor) {
 	ns, nt := len(d.exs[0].Src), len(d.exs[0].Tgt)
-	kin := max(d.inPeaks, 1) * distrib.Fields
-	src, peaks := make([]float32, 0, len(idx)*ns), make([]float32, 0, len(idx)*kin)
-	tgt, cen, wts := make([]float32, 0, len(idx)*nt), make([]float32, 0, len(idx)*TableSlots), make([]float32, 0, len(idx)*TableSlots)
+	ka := max(d.inPeaks, 1)
+	kin := ka * distrib.Fields
+	var src, peaks, tgt, cen, wts, at, as, am []float32
 	for _, i := range idx {
 		e := d.exs[i]
 		src = append(src, e.Src...)
-		if d.inPeaks > 0 {
-			peaks = append(peaks, e.SrcPeaks...)
-		} else {
-			peaks = append(peaks, make([]float32, kin)...)
-		}
 		tgt = append(tgt, e.Tgt...)
 		cen = append(cen, e.TgtCenters...)
 		wts = append(wts, e.TgtWeights...)
+		if d.inPeaks > 0 {
+			peaks, at, as, am = append(peaks, e.SrcPeaks...), append(at, e.AnchorsTgt...), append(as, e.AnchorsSrc...), append(am, e.AnchorMask...)
+		} else {
+			z := make([]float32, ka)
+			peaks, at, as, am = append(peaks, make([]float32, kin)...), append(at, z...), append(as, z...), append(am, z...)
+		}
 	}
 	b := len(idx)
-	inputs = []*tensors.Tensor{tensors.FromFlatDataAndDimensions(src, b, ns), tensors.FromFlatDataAndDimensions(peaks, b, kin)}
+	inputs = []*tensors.Tensor{tensors.FromFlatDataAndDimensions(src, b, ns), tensors.FromFlatDataAndDimensions(peaks, b, kin),
+		tensors.FromFlatDataAndDimensions(at, b, ka), tensors.FromFlatDataAndDimensions(am, b, ka), tensors.FromFlatDataAndDimensions(as, b, ka)}
 	labels = []*tensors.Tensor{tensors.FromFlatDataAndDimensions(tgt, b, nt),
 		tensors.FromFlatDataAndDimensions(cen, b, TableSlots), tensors.FromFlatDataAndDimensions(wts, b, TableSlots)}
 	return inputs, labels

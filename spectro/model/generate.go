@@ -63,8 +63,12 @@ func Load(dir, backendConfig string) (gen *Generator, err error) {
 	if err != nil {
 		return nil, err
 	}
-	g.dec, err = context.NewExec(b, g.ctx, func(ctx *context.Context, z *Node) []*Node {
-		y, l := Decode(ctx, hp, z, hp.to, hp.n)
+	g.dec, err = context.NewExec(b, g.ctx, func(ctx *context.Context, z, anchors, mask *Node) []*Node {
+		var a *Anchors
+		if hp.anchors {
+			a = &Anchors{Centers: anchors, Mask: mask}
+		}
+		y, l := Decode(ctx, hp, z, hp.to, hp.n, a)
 		return []*Node{y, l.Centers, l.Widths, l.Heights, l.Eta}
 	})
 	return g, err
@@ -89,9 +93,10 @@ type Generated struct {
 // repeatable.
 func (g *Generator) Generate(srcs []*spectro.Spectrum, samples int, seed uint64) (out []Generated, err error) {
 	defer catch(&err)
-	gs := spectro.DefaultGrid(g.hp.from)
-	var flat, peaks []float32
-	kin := max(g.hp.inPeaks, 1) * distrib.Fields
+	gs, gt := spectro.DefaultGrid(g.hp.from), spectro.DefaultGrid(g.hp.to)
+	var flat, peaks, anchors, mask []float32
+	ka := max(g.hp.inPeaks, 1)
+	kin := ka * distrib.Fields
 	for _, s := range srcs {
 		if s.Modality != g.hp.from {
 			return nil, fmt.Errorf("%s is %s; this model translates %s → %s", s.Name(), s.Modality, g.hp.from, g.hp.to)
@@ -102,9 +107,10 @@ func (g *Generator) Generate(srcs []*spectro.Spectrum, samples int, seed uint64)
 		}
 		flat = append(flat, f32(on.Y)...)
 		if g.hp.inPeaks > 0 {
-			peaks = append(peaks, PeakVector(on, gs, g.hp.inPeaks)...)
+			v, at, _, am := SourceFeatures(on, gs, gt, g.hp.inPeaks)
+			peaks, anchors, mask = append(peaks, v...), append(anchors, at...), append(mask, am...)
 		} else {
-			peaks = append(peaks, make([]float32, kin)...)
+			peaks, anchors, mask = append(peaks, make([]float32, kin)...), append(anchors, make([]float32, ka)...), append(mask, make([]float32, ka)...)
 		}
 	}
 	n := len(srcs)
@@ -114,11 +120,12 @@ func (g *Generator) Generate(srcs []*spectro.Spectrum, samples int, seed uint64)
 	}
 	mu, logVar := tensors.MustCopyFlatData[float32](res[0]), tensors.MustCopyFlatData[float32](res[1])
 	zd := g.hp.zdim
-	mean, err := g.dec.Exec(tensors.FromFlatDataAndDimensions(mu, n, zd))
+	anchorT := func() *tensors.Tensor { return tensors.FromFlatDataAndDimensions(anchors, n, ka) }
+	maskT := func() *tensors.Tensor { return tensors.FromFlatDataAndDimensions(mask, n, ka) }
+	mean, err := g.dec.Exec(tensors.FromFlatDataAndDimensions(mu, n, zd), anchorT(), maskT())
 	if err != nil {
 		return nil, err
 	}
-	gt := spectro.DefaultGrid(g.hp.to)
 	ys := tensors.MustCopyFlatData[float32](mean[0])
 	lines := make([][]float32, 4)
 	for k := range lines {
@@ -126,7 +133,7 @@ func (g *Generator) Generate(srcs []*spectro.Spectrum, samples int, seed uint64)
 	}
 	out = make([]Generated, n)
 	xs := gt.Points()
-	K := g.hp.k
+	K := len(lines[0]) / n // free lines, plus anchored ones when in use
 	for i := range out {
 		y := make([]float64, gt.N)
 		for j := range y {
@@ -141,7 +148,9 @@ func (g *Generator) Generate(srcs []*spectro.Spectrum, samples int, seed uint64)
 		for k := 0; k < K; k++ {
 			p := spectro.Peak{Center: gt.Start + float64(lines[0][i*K+k])*span, FWHM: float64(lines[1][i*K+k]) * span,
 				Height: float64(lines[2][i*K+k]), Eta: float64(lines[3][i*K+k])}
-			out[i].Peaks = append(out[i].Peaks, p)
+			if p.Height > 1e-3 { // gated-off anchored lines are not lines
+				out[i].Peaks = append(out[i].Peaks, p)
+			}
 		}
 		out[i].Peaks.SortByCenter()
 	}
@@ -156,7 +165,7 @@ func (g *Generator) Generate(srcs []*spectro.Spectrum, samples int, seed uint64)
 		for i := range z {
 			z[i] = mu[i] + float32(math.Exp(0.5*float64(logVar[i]))*rng.NormFloat64())
 		}
-		r, err := g.dec.Exec(tensors.FromFlatDataAndDimensions(z, n, zd))
+		r, err := g.dec.Exec(tensors.FromFlatDataAndDimensions(z, n, zd), anchorT(), maskT())
 		if err != nil {
 			return nil, err
 		}

@@ -31,6 +31,7 @@ const (
 	ParamCheckpointEvery = "checkpoint_every" // steps between checkpoints
 	ParamPatience        = "patience"         // evaluations without improvement before early stopping (0: never)
 	ParamGridPoints      = "grid_points"
+	ParamAnchors         = "anchors" // IR ↔ Raman: also emit lines at the source peak positions (same wavenumber, gated height)
 )
 
 // Priors are the decoder line shapes.
@@ -45,7 +46,7 @@ func CreateDefaultContext() *context.Context {
 		ParamResidual: true, ParamKLWeight: 1e-3, ParamKLWarmup: 400,
 		ParamPearsonWeight: 0.5, ParamPeakWeight: 0.1, ParamSelfWeight: 0.5,
 		ParamBatchSize: 32, ParamSteps: 1500, ParamDropout: 0.1, ParamSeed: 1,
-		ParamEvalEvery: 100, ParamCheckpointEvery: 250, ParamPatience: 0, ParamGridPoints: 1024,
+		ParamEvalEvery: 100, ParamCheckpointEvery: 250, ParamPatience: 0, ParamGridPoints: 1024, ParamAnchors: true,
 		optimizers.ParamOptimizer: "adam", optimizers.ParamLearningRate: 1e-3,
 	})
 	return ctx

@@ -26,6 +26,7 @@ type hparams struct {
 	pearsonW, peakW       float64
 	selfW, dropout        float64
 	n                     int
+	anchors               bool // anchored lines in use (the option is on and both modalities share the cm⁻¹ axis)
 }
 
 func readHParams(ctx *context.Context) (hparams, error) {
@@ -48,7 +49,8 @@ func readHParams(ctx *context.Context) (hparams, error) {
 		klWeight: context.GetParamOr(ctx, ParamKLWeight, 1e-3), klWarmup: context.GetParamOr(ctx, ParamKLWarmup, 400.0),
 		pearsonW: context.GetParamOr(ctx, ParamPearsonWeight, 0.5), peakW: context.GetParamOr(ctx, ParamPeakWeight, 0.1),
 		selfW: context.GetParamOr(ctx, ParamSelfWeight, 0.5), dropout: context.GetParamOr(ctx, ParamDropout, 0.1),
-		n: context.GetParamOr(ctx, ParamGridPoints, 1024),
+		n:       context.GetParamOr(ctx, ParamGridPoints, 1024),
+		anchors: context.GetParamOr(ctx, ParamAnchors, true) && SharedAxis(from, to) && context.GetParamOr(ctx, ParamInPeaks, 16) > 0,
 	}, nil
 }
 
@@ -83,9 +85,21 @@ type Lines struct {
 // widthRange bounds the decoded FWHM: from one grid step to 15% of the range.
 func widthRange(n int) (lo, hi float64) { return math.Log(1.0 / float64(n-1)), math.Log(0.15) }
 
+// SharedAxis reports whether two modalities measure the same quantity on x —
+// infrared and Raman both see vibrational modes at their wavenumber — so a
+// source line's position is a candidate target line position.
+func SharedAxis(a, b spectro.Modality) bool { return a != spectro.XRD && b != spectro.XRD }
+
+// Anchors are candidate target line positions taken from the source's fitted
+// peaks ([B, in_peaks], normalised on the target axis) and which are real ([B, in_peaks]: 1 or 0).
+type Anchors struct {
+	Centers, Mask *Node
+}
+
 // Decode maps latent vectors [B, latent] to a spectrum of modality m on its
-// n-point grid [B, n], rendered from K lines of the prior's shape, plus the lines.
-func Decode(ctx *context.Context, hp hparams, z *Node, m spectro.Modality, n int) (*Node, Lines) {
+// n-point grid [B, n], rendered from K lines of the prior's shape (plus, with
+// anchors, one gated line at each anchor), and returns the lines.
+func Decode(ctx *context.Context, hp hparams, z *Node, m spectro.Modality, n int, anchors *Anchors) (*Node, Lines) {
 	g := z.Graph()
 	c := ctx.In("decoder").In(string(m))
 	h := activations.Swish(layers.Dense(c.In("hidden1"), z, true, hp.hidden2))
@@ -100,9 +114,10 @@ func Decode(ctx *context.Context, hp hparams, z *Node, m spectro.Modality, n int
 	var lines Lines
 	lines.Centers = Sigmoid(Add(layers.Dense(c.In("centers"), h, true, hp.k), Const(g, [][]float32{spread})))
 	lo, hi := widthRange(n)
-	width := func(name string) *Node {
-		return Exp(Add(cst(g, lo), Mul(cst(g, hi-lo), Sigmoid(layers.Dense(c.In(name), h, true, hp.k)))))
+	widthN := func(name string, k int) *Node {
+		return Exp(Add(cst(g, lo), Mul(cst(g, hi-lo), Sigmoid(layers.Dense(c.In(name), h, true, k)))))
 	}
+	width := func(name string) *Node { return widthN(name, hp.k) }
 	lines.Heights = Sigmoid(Add(layers.Dense(c.In("heights"), h, true, hp.k), cst(g, -2)))
 	switch hp.prior {
 	case "gauss":
@@ -118,6 +133,31 @@ func Decode(ctx *context.Context, hp hparams, z *Node, m spectro.Modality, n int
 		lines.Widths, lines.Eta = tch(width("widths_g"), width("widths_l"))
 	}
 	y := Render(lines, n)
+	if anchors != nil {
+		// A mode keeps its wavenumber across IR and Raman; its activity differs:
+		// the network decides each anchored line's height (0 to drop it), width,
+		// shape and a small shift (±1% of the axis, for band maxima vs. line centres).
+		ka := anchors.Centers.Shape().Dimensions[1]
+		var al Lines
+		al.Centers = Add(anchors.Centers, Mul(cst(g, 0.01), Tanh(layers.Dense(c.In("anchor_shift"), h, true, ka))))
+		al.Heights = Mul(Sigmoid(Add(layers.Dense(c.In("anchor_heights"), h, true, ka), cst(g, -1))), anchors.Mask)
+		al.Widths = widthN("anchor_widths", ka)
+		switch hp.prior {
+		case "gauss":
+			al.Eta = ZerosLike(al.Centers)
+		case "lorentz":
+			al.Eta = OnesLike(al.Centers)
+		case "pvoigt":
+			al.Eta = Sigmoid(layers.Dense(c.In("anchor_eta"), h, true, ka))
+		case "voigt":
+			al.Widths, al.Eta = tch(widthN("anchor_widths_g", ka), widthN("anchor_widths_l", ka))
+		}
+		y = Add(y, Render(al, n))
+		lines = Lines{
+			Centers: Concatenate([]*Node{lines.Centers, al.Centers}, -1), Widths: Concatenate([]*Node{lines.Widths, al.Widths}, -1),
+			Heights: Concatenate([]*Node{lines.Heights, al.Heights}, -1), Eta: Concatenate([]*Node{lines.Eta, al.Eta}, -1),
+		}
+	}
 	if hp.residual {
 		y = Add(y, Mul(cst(g, 0.1), Tanh(layers.Dense(c.In("residual"), h, true, n))))
 	}
@@ -198,7 +238,8 @@ func klWeight(ctx *context.Context, g *Graph, hp hparams) *Node {
 	return Mul(cst(g, hp.klWeight), MinScalar(Div(step, cst(g, hp.klWarmup)), 1))
 }
 
-// modelFn is the training graph: inputs [source spectrum, source peak vector],
+// modelFn is the training graph: inputs [source spectrum, source peak vector,
+// anchors on the target axis, anchor mask, anchors on the source axis],
 // predictions [generated target, generated centres]. The KL term and the
 // self-reconstruction of the source are added as extra losses.
 func modelFn(ctx *context.Context, _ any, inputs []*Node) []*Node {
@@ -220,9 +261,17 @@ func modelFn(ctx *context.Context, _ any, inputs []*Node) []*Node {
 	}
 	kl := Mul(cst(g, -0.5), ReduceSum(Sub(Sub(OnePlus(logVar), Square(mu)), Exp(logVar)), 1))
 	train.AddLoss(ctx, Mul(klWeight(ctx, g, hp), ReduceAllMean(kl)))
-	gen, lines := Decode(ctx, hp, z, hp.to, hp.n)
+	var anchors *Anchors
+	if hp.anchors {
+		anchors = &Anchors{Centers: inputs[2], Mask: inputs[3]}
+	}
+	gen, lines := Decode(ctx, hp, z, hp.to, hp.n, anchors)
 	if hp.selfW > 0 {
-		self, _ := Decode(ctx, hp, z, hp.from, src.Shape().Dimensions[1])
+		var selfAnchors *Anchors
+		if hp.anchors {
+			selfAnchors = &Anchors{Centers: inputs[4], Mask: inputs[3]}
+		}
+		self, _ := Decode(ctx, hp, z, hp.from, src.Shape().Dimensions[1], selfAnchors)
 		train.AddLoss(ctx, Mul(cst(g, hp.selfW), ReduceAllMean(reconstruction(self, src, hp.pearsonW))))
 	}
 	return []*Node{gen, lines.Centers}

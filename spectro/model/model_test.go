@@ -225,7 +225,7 @@ func TestGenerateBandAndPeaks(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, o := range out {
-		if o.Mean.Len() != 1024 || len(o.Lower) != 1024 || len(o.Peaks) != 6 || o.Mean.Modality != spectro.Raman {
+		if o.Mean.Len() != 1024 || len(o.Lower) != 1024 || len(o.Peaks) == 0 || len(o.Peaks) > 6+4 || o.Mean.Modality != spectro.Raman {
 			t.Fatalf("shapes: %d points, band %d, %d peaks", o.Mean.Len(), len(o.Lower), len(o.Peaks))
 		}
 		for i := range o.Lower {

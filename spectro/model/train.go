@@ -43,7 +43,10 @@ type TrainConfig struct {
 	ValFraction          float64        // share of pairs held out for validation (default 0.15; 0 with ValPairs set)
 	TrainPairs, ValPairs []samples.Pair // explicit split (overrides Split)
 	Log                  io.Writer      // progress (default os.Stdout; io.Discard for none)
-	Context              gocontext.Context
+	// OnStep, if set, is called after every step with the training loss and
+	// the latest validation loss (NaN before the first evaluation): for live plots.
+	OnStep  func(step int, loss, valLoss float64)
+	Context gocontext.Context
 }
 
 // Summary describes a finished (or stopped) training run.
@@ -267,6 +270,9 @@ func Train(cfg TrainConfig) (sum *Summary, err error) {
 			ms := float64(time.Since(t0).Milliseconds()) / float64(max(done, 1))
 			fmt.Fprintf(cfg.Log, "step %5d/%d  loss %.5f  val %.5f  %.0f ms/step  ETA %s\n", step, steps, sum.TrainLoss, sum.ValLoss, ms,
 				(time.Duration(ms*float64(steps-step)) * time.Millisecond).Round(time.Second))
+		}
+		if cfg.OnStep != nil {
+			cfg.OnStep(step, float64(sum.TrainLoss), float64(sum.ValLoss))
 		}
 		if patience > 0 && sinceBest >= patience {
 			sum.Stopped = fmt.Sprintf("early stop at step %d: no validation improvement in %d evaluations (best %.5f at step %d)", step, patience, sum.BestValLoss, sum.BestStep)

@@ -1,0 +1,140 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/spectrogen-go/spectrogen/spectro"
+	"github.com/spectrogen-go/spectrogen/spectro/model"
+)
+
+func init() {
+	register(command{"eval", "evaluate a trained model and the baselines on test pairs (Pearson, RMSE, RMSEraw, pk@5v5)", runEval})
+	register(command{"crossval", "k-fold cross-validation: train and evaluate per fold (split by species, sample or random)", runCrossval})
+}
+
+func runEval(ctx context.Context, args []string) error {
+	fs := newFlags("eval", "--model MODELDIR --data TESTDIR [--train TRAINDIR] [--json]")
+	dir := fs.String("model", "", "trained model folder (required)")
+	data := fs.String("data", "", "folder of test pairs (required; 'synthetic' for the embedded dataset's held-out species)")
+	trainDir := fs.String("train", "", "folder the baselines are fitted on (default: the model's training data)")
+	asJSON := fs.Bool("json", false, "print one JSON object")
+	backendCfg := fs.String("backend", "", "GoMLX backend config")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *dir == "" || *data == "" {
+		return usagef("--model and --data are required")
+	}
+	g, err := model.Load(*dir, *backendCfg)
+	if err != nil {
+		return err
+	}
+	test, err := model.LoadCollection(*data)
+	if err != nil {
+		return err
+	}
+	testPairs := test.Pairs(g.From(), g.To())
+	// Baselines: fitted on TRAINDIR, else on the pairs the model was trained on.
+	trainSrc := *trainDir
+	if trainSrc == "" {
+		trainSrc = g.Info.Data.Source
+		if _, err := os.Stat(trainSrc); err != nil {
+			trainSrc = "synthetic"
+		}
+	}
+	trainCol, err := model.LoadCollection(trainSrc)
+	if err != nil {
+		return err
+	}
+	trainPairs := trainCol.Pairs(g.From(), g.To())
+	if *trainDir == "" {
+		trainPairs = model.TrainingPairs(g.Info, trainCol)
+	}
+	// Evaluating on the data the model was trained on: keep only held-out species.
+	if *data == trainSrc || (*data == "synthetic" && g.Info.Data.Source == test.Dir) {
+		held := map[string]bool{}
+		for _, s := range g.Info.Data.ValSpecies {
+			held[s] = true
+		}
+		var kept = testPairs[:0]
+		for _, p := range testPairs {
+			if held[p.Sample.Mineral] {
+				kept = append(kept, p)
+			}
+		}
+		testPairs = kept
+		fmt.Fprintf(os.Stderr, "evaluating on the %d pairs of the %d species held out from training\n", len(testPairs), len(held))
+	}
+	r, err := model.EvaluateModel(ctx, g, trainPairs, testPairs)
+	if err != nil {
+		return err
+	}
+	return printReport(os.Stdout, r, *asJSON)
+}
+
+func printReport(w io.Writer, r *model.Report, asJSON bool) error {
+	if asJSON {
+		return json.NewEncoder(w).Encode(r)
+	}
+	_, err := fmt.Fprint(w, r.Table())
+	return err
+}
+
+func runCrossval(ctx context.Context, args []string) error {
+	fs := newFlags("crossval", "--data DIR --from M --to M --split species|sample|random --folds 5 [--steps N] [--json]")
+	data := fs.String("data", "", "folder of paired spectra (default: the embedded synthetic dataset)")
+	from := fs.String("from", "infrared", "source modality")
+	to := fs.String("to", "raman", "target modality")
+	split := fs.String("split", "species", "group folds by species, sample or random")
+	k := fs.Int("folds", 5, "number of folds")
+	steps := fs.Int("steps", 0, "training steps per fold (default: the model's)")
+	prior := fs.String("prior", "", "decoder line shape")
+	set := fs.String("set", "", "hyperparameters, e.g. \"latent_dim=16\"")
+	work := fs.String("work", "", "folder for the fold models (default: a temporary folder, removed after)")
+	asJSON := fs.Bool("json", false, "print one JSON object (the averages over folds)")
+	backendCfg := fs.String("backend", "", "GoMLX backend config")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	f, err := spectro.ParseModality(*from)
+	if err != nil {
+		return usageError{err}
+	}
+	t, err := spectro.ParseModality(*to)
+	if err != nil {
+		return usageError{err}
+	}
+	if *split != "species" && *split != "sample" && *split != "random" {
+		return usagef("--split %q: want species, sample or random", *split)
+	}
+	if *k < 2 {
+		return usagef("--folds must be ≥ 2")
+	}
+	col, err := model.LoadCollection(*data)
+	if err != nil {
+		return err
+	}
+	dir := *work
+	if dir == "" {
+		if dir, err = os.MkdirTemp("", "spectrogen-crossval-"); err != nil {
+			return err
+		}
+		defer os.RemoveAll(dir)
+	}
+	log := io.Writer(os.Stdout)
+	if *asJSON {
+		log = os.Stderr
+	}
+	_, avg, err := model.CrossValidate(ctx, col, f, t, *split, *k, model.TrainConfig{Steps: *steps, Prior: *prior, Settings: *set, Backend: *backendCfg}, dir, log)
+	if err != nil {
+		return err
+	}
+	if !*asJSON {
+		fmt.Printf("\naverage over %d folds (%s split):\n", *k, *split)
+	}
+	return printReport(os.Stdout, avg, *asJSON)
+}

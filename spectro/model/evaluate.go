@@ -1,0 +1,168 @@
+package model
+
+import (
+	gocontext "context"
+	"fmt"
+	"io"
+	"path/filepath"
+
+	"github.com/spectrogen-go/spectrogen/datasets/samples"
+	"github.com/spectrogen-go/spectrogen/datasets/synth"
+	"github.com/spectrogen-go/spectrogen/spectro"
+	"github.com/spectrogen-go/spectrogen/spectro/eval"
+)
+
+// Report is the outcome of evaluating a model and the baselines on test pairs;
+// its JSON is what `spectrogen eval --json` prints.
+type Report struct {
+	From      spectro.Modality        `json:"from"`
+	To        spectro.Modality        `json:"to"`
+	N         int                     `json:"n"`
+	Model     eval.Summary            `json:"model"`
+	Baselines map[string]eval.Summary `json:"baselines"`
+	Scores    []eval.Scores           `json:"-"` // the model's, per test pair
+	Generated []Generated             `json:"-"`
+	Test      []Example               `json:"-"`
+}
+
+// BaselineNames lists the baselines in report order.
+var BaselineNames = []string{"mean", "nn1", "pca_ridge"}
+
+// LoadCollection reads a data folder, or the synthetic dataset for "" or "synthetic".
+func LoadCollection(dir string) (*samples.Collection, error) {
+	if dir == "" || dir == "synthetic" {
+		return synth.Generate(synth.DefaultConfig())
+	}
+	return samples.LoadDir(dir, samples.Options{})
+}
+
+// EvaluateModel scores a model on test pairs against the baselines fitted on
+// training pairs.
+func EvaluateModel(ctx gocontext.Context, g *Generator, trainPairs, testPairs []samples.Pair) (*Report, error) {
+	from, to := g.From(), g.To()
+	if len(testPairs) == 0 {
+		return nil, fmt.Errorf("no %s/%s test pairs", from, to)
+	}
+	testEx, err := Prepare(ctx, testPairs, from, to, 0)
+	if err != nil {
+		return nil, err
+	}
+	trainEx, err := Prepare(ctx, trainPairs, from, to, 0)
+	if err != nil {
+		return nil, err
+	}
+	scores, gens, err := g.Evaluate(testEx)
+	if err != nil {
+		return nil, err
+	}
+	gt := spectro.DefaultGrid(to)
+	base, err := eval.BaselineScores(EvalExamples(trainEx), EvalExamples(testEx), gt.Points(), to.PeakTolerance())
+	if err != nil {
+		return nil, err
+	}
+	r := &Report{From: from, To: to, N: len(testEx), Model: eval.Summarize(scores), Baselines: map[string]eval.Summary{},
+		Scores: scores, Generated: gens, Test: testEx}
+	for name, s := range base {
+		r.Baselines[name] = eval.Summarize(s)
+	}
+	return r, nil
+}
+
+// Table formats a report as a Markdown table (mean, and median in brackets).
+func (r *Report) Table() string {
+	s := fmt.Sprintf("%s → %s, %d test pairs\n\n| method | Pearson (median) | RMSE (median) | RMSEraw | pk@5v5 (median) |\n|---|---|---|---|---|\n", r.From, r.To, r.N)
+	row := func(name string, m eval.Summary) string {
+		return fmt.Sprintf("| %s | %.3f (%.3f) | %.3f (%.3f) | %.3f | %.3f (%.3f) |\n", name, m.Pearson, m.PearsonMedian, m.RMSE, m.RMSEMedian, m.RMSERaw, m.PK5, m.PK5Median)
+	}
+	s += row("model", r.Model)
+	for _, n := range BaselineNames {
+		if b, ok := r.Baselines[n]; ok {
+			s += row(n, b)
+		}
+	}
+	return s
+}
+
+// Folds splits pairs into k folds grouped by species, sample or at random
+// (deterministic for a seed); fold i's pairs are the test set of round i.
+func Folds(pairs []samples.Pair, split string, k int, seed uint64) [][]samples.Pair {
+	rest := pairs
+	var folds [][]samples.Pair
+	for i := k; i > 1; i-- {
+		var test []samples.Pair
+		rest, test = SplitPairs(rest, split, 1/float64(i), seed+uint64(i))
+		folds = append(folds, test)
+	}
+	return append(folds, rest)
+}
+
+// CrossValidate trains and evaluates one model per fold (in temporary folders
+// under workDir) and returns the per-fold reports and their average.
+func CrossValidate(ctx gocontext.Context, col *samples.Collection, from, to spectro.Modality, split string, k int, base TrainConfig, workDir string, log io.Writer) ([]*Report, *Report, error) {
+	pairs := col.Pairs(from, to)
+	if len(pairs) < k {
+		return nil, nil, fmt.Errorf("%d pairs cannot make %d folds", len(pairs), k)
+	}
+	folds := Folds(pairs, split, k, 11)
+	var reports []*Report
+	for i, test := range folds {
+		var trainP []samples.Pair
+		for j, f := range folds {
+			if j != i {
+				trainP = append(trainP, f...)
+			}
+		}
+		// Validation for early stopping comes from the training folds, never the test fold.
+		fitP, valP := SplitPairs(trainP, split, 0.15, 100+uint64(i))
+		cfg := base
+		cfg.From, cfg.To, cfg.TrainPairs, cfg.ValPairs, cfg.Context = from, to, fitP, valP, ctx
+		cfg.OutDir = filepath.Join(workDir, fmt.Sprintf("fold%d", i+1))
+		cfg.Log = log
+		fmt.Fprintf(log, "fold %d/%d: %d train, %d validation, %d test pairs (%d test species)\n", i+1, k, len(fitP), len(valP), len(test), len(speciesOf(test)))
+		if _, err := Train(cfg); err != nil {
+			return nil, nil, fmt.Errorf("fold %d: %w", i+1, err)
+		}
+		g, err := Load(cfg.OutDir, cfg.Backend)
+		if err != nil {
+			return nil, nil, err
+		}
+		r, err := EvaluateModel(ctx, g, trainP, test)
+		if err != nil {
+			return nil, nil, fmt.Errorf("fold %d: %w", i+1, err)
+		}
+		fmt.Fprintf(log, "fold %d: model Pearson %.3f pk@5v5 %.3f | nn1 %.3f %.3f | pca_ridge %.3f %.3f\n", i+1,
+			r.Model.Pearson, r.Model.PK5, r.Baselines["nn1"].Pearson, r.Baselines["nn1"].PK5, r.Baselines["pca_ridge"].Pearson, r.Baselines["pca_ridge"].PK5)
+		reports = append(reports, r)
+	}
+	avg := &Report{From: from, To: to, Baselines: map[string]eval.Summary{}}
+	var ms []eval.Summary
+	for _, r := range reports {
+		avg.N += r.N
+		ms = append(ms, r.Model)
+	}
+	avg.Model = eval.Average(ms)
+	for _, n := range BaselineNames {
+		var bs []eval.Summary
+		for _, r := range reports {
+			bs = append(bs, r.Baselines[n])
+		}
+		avg.Baselines[n] = eval.Average(bs)
+	}
+	return reports, avg, nil
+}
+
+// TrainingPairs returns the pairs a model was trained on (train and validation),
+// from the data and split recorded in its model.json, for fitting baselines.
+func TrainingPairs(info *Info, col *samples.Collection) []samples.Pair {
+	keep := map[string]bool{}
+	for _, s := range info.Data.TrainSpecies {
+		keep[s] = true
+	}
+	var out []samples.Pair
+	for _, p := range col.Pairs(info.From, info.To) {
+		if keep[p.Sample.Mineral] {
+			out = append(out, p)
+		}
+	}
+	return out
+}
