@@ -234,3 +234,30 @@ func f64(v []float32) []float64 {
 	}
 	return out
 }
+
+// Scaled returns the generated mean and band min-max scaled by the mean's own
+// range — the form the evaluation protocol compares with a measured spectrum
+// (itself scaled to [0, 1]).
+func (g Generated) Scaled() (mean *spectro.Spectrum, lower, upper []float64) {
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for _, v := range g.Mean.Y {
+		lo, hi = math.Min(lo, v), math.Max(hi, v)
+	}
+	scale := 1.0
+	if hi > lo {
+		scale = 1 / (hi - lo)
+	}
+	f := func(v []float64) []float64 {
+		if v == nil {
+			return nil
+		}
+		out := make([]float64, len(v))
+		for i, x := range v {
+			out[i] = (x - lo) * scale
+		}
+		return out
+	}
+	mean = g.Mean.Clone()
+	mean.Y = f(g.Mean.Y)
+	return mean, f(g.Lower), f(g.Upper)
+}

@@ -32,6 +32,7 @@ const (
 	ParamPatience        = "patience"         // evaluations without improvement before early stopping (0: never)
 	ParamGridPoints      = "grid_points"
 	ParamAnchors         = "anchors" // IR ↔ Raman: also emit lines at the source peak positions (same wavenumber, gated height)
+	ParamDecoder         = "decoder" // "physics" (rendered lines) or "dense" (a plain dense layer to the grid: the ablation)
 )
 
 // Priors are the decoder line shapes.
@@ -44,9 +45,9 @@ func CreateDefaultContext() *context.Context {
 		ParamFrom: "infrared", ParamTo: "raman", ParamPrior: "pvoigt",
 		ParamPeaks: 24, ParamInPeaks: 16, ParamHidden: 256, ParamHidden2: 128, ParamLatent: 32,
 		ParamResidual: true, ParamKLWeight: 1e-3, ParamKLWarmup: 400,
-		ParamPearsonWeight: 0.5, ParamPeakWeight: 0.1, ParamSelfWeight: 0.5,
+		ParamPearsonWeight: 0.5, ParamPeakWeight: 0.1, ParamSelfWeight: 0.0,
 		ParamBatchSize: 32, ParamSteps: 1500, ParamDropout: 0.1, ParamSeed: 1,
-		ParamEvalEvery: 100, ParamCheckpointEvery: 250, ParamPatience: 0, ParamGridPoints: 1024, ParamAnchors: true,
+		ParamEvalEvery: 100, ParamCheckpointEvery: 250, ParamPatience: 0, ParamGridPoints: 1024, ParamAnchors: true, ParamDecoder: "physics",
 		optimizers.ParamOptimizer: "adam", optimizers.ParamLearningRate: 1e-3,
 	})
 	return ctx
@@ -66,6 +67,9 @@ func CheckParams(ctx *context.Context) error {
 		if v := context.GetParamOr(ctx, k, 0); v < 1 {
 			return fmt.Errorf("hyperparameter %s must be ≥ 1, got %d", k, v)
 		}
+	}
+	if d := context.GetParamOr(ctx, ParamDecoder, "physics"); d != "physics" && d != "dense" {
+		return fmt.Errorf("decoder %q: want physics or dense", d)
 	}
 	if v := context.GetParamOr(ctx, ParamInPeaks, 0); v < 0 {
 		return fmt.Errorf("hyperparameter %s must be ≥ 0, got %d", ParamInPeaks, v)

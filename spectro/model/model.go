@@ -27,6 +27,7 @@ type hparams struct {
 	selfW, dropout        float64
 	n                     int
 	anchors               bool // anchored lines in use (the option is on and both modalities share the cm⁻¹ axis)
+	dense                 bool // the plain dense decoder (ablation)
 }
 
 func readHParams(ctx *context.Context) (hparams, error) {
@@ -49,8 +50,10 @@ func readHParams(ctx *context.Context) (hparams, error) {
 		klWeight: context.GetParamOr(ctx, ParamKLWeight, 1e-3), klWarmup: context.GetParamOr(ctx, ParamKLWarmup, 400.0),
 		pearsonW: context.GetParamOr(ctx, ParamPearsonWeight, 0.5), peakW: context.GetParamOr(ctx, ParamPeakWeight, 0.1),
 		selfW: context.GetParamOr(ctx, ParamSelfWeight, 0.5), dropout: context.GetParamOr(ctx, ParamDropout, 0.1),
-		n:       context.GetParamOr(ctx, ParamGridPoints, 1024),
-		anchors: context.GetParamOr(ctx, ParamAnchors, true) && SharedAxis(from, to) && context.GetParamOr(ctx, ParamInPeaks, 16) > 0,
+		n: context.GetParamOr(ctx, ParamGridPoints, 1024),
+		anchors: context.GetParamOr(ctx, ParamAnchors, true) && SharedAxis(from, to) && context.GetParamOr(ctx, ParamInPeaks, 16) > 0 &&
+			context.GetParamOr(ctx, ParamDecoder, "physics") == "physics",
+		dense: context.GetParamOr(ctx, ParamDecoder, "physics") == "dense",
 	}, nil
 }
 
@@ -104,6 +107,13 @@ func Decode(ctx *context.Context, hp hparams, z *Node, m spectro.Modality, n int
 	c := ctx.In("decoder").In(string(m))
 	h := activations.Swish(layers.Dense(c.In("hidden1"), z, true, hp.hidden2))
 	h = activations.Swish(layers.Dense(c.In("hidden2"), h, true, hp.hidden))
+	if hp.dense {
+		// Ablation: no physics, a dense layer straight to the grid. Its "lines"
+		// are empty (K of height 0), so the rest of the code is unchanged.
+		y := Sigmoid(layers.Dense(c.In("dense_out"), h, true, n))
+		zero := ZerosLike(layers.Dense(c.In("dense_lines"), h, false, hp.k))
+		return y, Lines{Centers: zero, Widths: OnesLike(zero), Heights: zero, Eta: zero}
+	}
 	// Centres start spread evenly over the axis (a fixed offset of the logits),
 	// so the K lines do not begin on top of each other.
 	spread := make([]float32, hp.k)

@@ -42,7 +42,10 @@ type TrainConfig struct {
 	Split                string         // validation split: species (default), sample or random
 	ValFraction          float64        // share of pairs held out for validation (default 0.15; 0 with ValPairs set)
 	TrainPairs, ValPairs []samples.Pair // explicit split (overrides Split)
-	Log                  io.Writer      // progress (default os.Stdout; io.Discard for none)
+	// Augment names extra training data ("synthetic", or a folder) mixed into
+	// the training pairs only — never validation or test.
+	Augment string
+	Log     io.Writer // progress (default os.Stdout; io.Discard for none)
 	// OnStep, if set, is called after every step with the training loss and
 	// the latest validation loss (NaN before the first evaluation): for live plots.
 	OnStep  func(step int, loss, valLoss float64)
@@ -86,6 +89,7 @@ type DataInfo struct {
 	ValPairs     int      `json:"val_pairs"`
 	Split        string   `json:"split"`
 	ValSpecies   []string `json:"val_species"`
+	Augment      string   `json:"augment,omitempty"`
 	TrainSpecies []string `json:"train_species"`
 }
 
@@ -366,6 +370,16 @@ func loadData(cfg TrainConfig, hp hparams, seed uint64) (Info, []Example, []Exam
 		info.Data.Split = split
 	} else {
 		info.Data.Source, info.Data.Split = cfg.Data, "given"
+	}
+	if cfg.Augment != "" {
+		extra, err := LoadCollection(cfg.Augment)
+		if err != nil {
+			return info, nil, nil, fmt.Errorf("--augment %s: %w", cfg.Augment, err)
+		}
+		ep := extra.Pairs(hp.from, hp.to)
+		fmt.Fprintf(cfg.Log, "augmenting the training pairs with %d pairs from %s\n", len(ep), extra.Dir)
+		trainPairs = append(append([]samples.Pair(nil), trainPairs...), ep...)
+		info.Data.Augment = extra.Dir
 	}
 	info.Data.Pairs = len(trainPairs) + len(valPairs)
 	info.Data.TrainPairs, info.Data.ValPairs = len(trainPairs), len(valPairs)

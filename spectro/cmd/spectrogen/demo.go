@@ -229,9 +229,10 @@ func demoModel(ctx context.Context, step *demoStep, col *samples.Collection, out
 	}
 	var panels []*plot.Plot
 	for i, gen := range gens {
+		mean, lo, hi := gen.Scaled()
 		p, err := plots.Overlay(fmt.Sprintf("%s (held out): Raman from infrared", srcs[i].Meta.Mineral),
 			plots.Series{Label: "measured", Spectrum: tgts[i]},
-			plots.Series{Label: "generated (5–95% band)", Spectrum: gen.Mean, Dashed: true, Lower: gen.Lower, Upper: gen.Upper})
+			plots.Series{Label: "generated (5–95% band), min-max scaled", Spectrum: mean, Dashed: true, Lower: lo, Upper: hi})
 		if err != nil {
 			return err
 		}

@@ -94,6 +94,7 @@ func runCrossval(ctx context.Context, args []string) error {
 	steps := fs.Int("steps", 0, "training steps per fold (default: the model's)")
 	prior := fs.String("prior", "", "decoder line shape")
 	set := fs.String("set", "", "hyperparameters, e.g. \"latent_dim=16\"")
+	augment := fs.String("augment", "", "extra training data mixed into each fold's training pairs: 'synthetic' or a folder")
 	work := fs.String("work", "", "folder for the fold models (default: a temporary folder, removed after)")
 	asJSON := fs.Bool("json", false, "print one JSON object (the averages over folds)")
 	backendCfg := fs.String("backend", "", "GoMLX backend config")
@@ -129,7 +130,7 @@ func runCrossval(ctx context.Context, args []string) error {
 	if *asJSON {
 		log = os.Stderr
 	}
-	_, avg, err := model.CrossValidate(ctx, col, f, t, *split, *k, model.TrainConfig{Steps: *steps, Prior: *prior, Settings: *set, Backend: *backendCfg}, dir, log)
+	_, avg, err := model.CrossValidate(ctx, col, f, t, *split, *k, model.TrainConfig{Steps: *steps, Prior: *prior, Settings: *set, Backend: *backendCfg, Augment: *augment}, dir, log)
 	if err != nil {
 		return err
 	}

@@ -29,6 +29,7 @@ func runTrain(ctx context.Context, args []string) error {
 	backendCfg := fs.String("backend", "", "GoMLX backend config, e.g. xla:cuda (default $GOMLX_BACKEND or the pure-Go backend)")
 	set := fs.String("set", "", "hyperparameters, e.g. \"latent_dim=16;kl_weight=0.01\"")
 	split := fs.String("split", "species", "validation split: species, sample or random")
+	augment := fs.String("augment", "", "extra training data mixed into the training pairs only: 'synthetic' or a folder")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -59,7 +60,7 @@ func runTrain(ctx context.Context, args []string) error {
 		return usagef("--split %q: want species, sample or random", *split)
 	}
 	_, err = model.Train(model.TrainConfig{Data: *data, From: f, To: t, OutDir: *out, Steps: *steps, Seed: *seed,
-		Prior: *prior, Backend: *backendCfg, Settings: *set, Split: *split, Context: ctx})
+		Prior: *prior, Backend: *backendCfg, Settings: *set, Split: *split, Augment: *augment, Context: ctx})
 	return err
 }
 

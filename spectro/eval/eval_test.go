@@ -1,0 +1,106 @@
+package eval
+
+import (
+	"encoding/json"
+	"math"
+	"os"
+	"testing"
+)
+
+// The metrics against values computed independently with numpy and scipy
+// (testdata/make_fixtures.py).
+func TestMetricsAgainstNumpyScipy(t *testing.T) {
+	data, err := os.ReadFile("testdata/metrics.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fx struct {
+		X     []float64
+		Cases []struct {
+			G, T               []float64
+			Pearson, RMSE, PK5 float64
+			RMSERaw            float64 `json:"rmse_raw"`
+		}
+	}
+	if err := json.Unmarshal(data, &fx); err != nil {
+		t.Fatal(err)
+	}
+	for i, c := range fx.Cases {
+		s := Score(c.G, c.T, fx.X, 10)
+		for name, pair := range map[string][2]float64{"pearson": {s.Pearson, c.Pearson}, "rmse": {s.RMSE, c.RMSE}, "rmse_raw": {s.RMSERaw, c.RMSERaw}, "pk5": {s.PK5, c.PK5}} {
+			if math.Abs(pair[0]-pair[1]) > 1e-9 {
+				t.Errorf("case %d %s: %.12g, numpy/scipy %.12g", i, name, pair[0], pair[1])
+			}
+		}
+	}
+}
+
+func TestScoreEdgeCases(t *testing.T) {
+	x := []float64{0, 1, 2, 3, 4, 5, 6}
+	tgt := []float64{0, 0.2, 1, 0.2, 0, 0.5, 0}
+	flat := make([]float64, len(x))
+	s := Score(flat, tgt, x, 0.5)
+	if s.Pearson != 0 || s.PK5 != 0 {
+		t.Errorf("a flat generated spectrum: %+v (want r 0, pk 0)", s)
+	}
+	if s := Score(tgt, tgt, x, 0.5); math.Abs(s.Pearson-1) > 1e-12 || s.RMSE != 0 || s.PK5 != 1 {
+		t.Errorf("identical spectra: %+v", s)
+	}
+	// A noisy output with many peaks does not score: only its top 5 count.
+	noisy := []float64{0, 0.9, 0, 0.8, 0, 0.7, 0}
+	if pk := PeakAgreement(noisy, []float64{0, 0, 0, 0, 1, 0, 0}, x, 0.5, 5); pk != 0 {
+		t.Errorf("pk %g", pk)
+	}
+	if pk := PeakAgreement(tgt, flat, x, 0.5, 5); !math.IsNaN(pk) {
+		t.Errorf("a measured spectrum without peaks should give NaN, got %g", pk)
+	}
+	sum := Summarize([]Scores{{Pearson: 0.5, PK5: math.NaN()}, {Pearson: 1, PK5: 1}})
+	if sum.Pearson != 0.75 || sum.PK5 != 1 || sum.N != 2 {
+		t.Errorf("summary %+v", sum)
+	}
+}
+
+func TestBaselines(t *testing.T) {
+	// Targets are a fixed linear function of sources: PCA-ridge recovers it,
+	// 1-NN returns the nearest training target, mean the average.
+	var train, test []Example
+	for i := 0; i < 20; i++ {
+		a := float64(i) / 20
+		src := []float64{a, 1 - a, 0.5, a * a}
+		tgt := []float64{1 - a, a, 0.2}
+		e := Example{Src: src, Tgt: tgt}
+		if i%5 == 2 {
+			test = append(test, e)
+		} else {
+			train = append(train, e)
+		}
+	}
+	var srcs, tgts [][]float64
+	for _, e := range train {
+		srcs, tgts = append(srcs, e.Src), append(tgts, e.Tgt)
+	}
+	pr, err := NewPCARidge(srcs, tgts, 3, 1e-6)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range test {
+		p := pr.Predict(e.Src)
+		for j := range p {
+			if math.Abs(p[j]-e.Tgt[j]) > 0.02 {
+				t.Errorf("PCA-ridge %v, want %v", p, e.Tgt)
+				break
+			}
+		}
+	}
+	nn := NewNearestNeighbour(srcs, tgts)
+	if got := nn.Predict(train[3].Src); got[0] != train[3].Tgt[0] {
+		t.Error("1-NN of a training source is its own target")
+	}
+	m := NewMeanTarget(tgts).Predict(nil)
+	if math.Abs(m[2]-0.2) > 1e-12 {
+		t.Errorf("mean target %v", m)
+	}
+	if _, err := NewPCARidge(srcs[:2], tgts[:2], 3, 1); err == nil {
+		t.Error("PCA-ridge with 2 pairs should be an error")
+	}
+}
