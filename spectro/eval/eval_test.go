@@ -104,3 +104,27 @@ func TestBaselines(t *testing.T) {
 		t.Error("PCA-ridge with 2 pairs should be an error")
 	}
 }
+
+func TestClassifyNNSplits(t *testing.T) {
+	v := func(a, b float64) map[string][]float64 { return map[string][]float64{"source": {a, b}} }
+	items := []Labelled{
+		{Species: "A", Class: "x", Features: v(1, 0)}, {Species: "A", Class: "x", Features: v(1, 0.01)},
+		{Species: "B", Class: "x", Features: v(1, 0.2)}, {Species: "C", Class: "y", Features: v(0, 1)},
+		{Species: "C", Class: "y", Features: v(0.01, 1)}, {Species: "D", Class: "y", Features: v(0.3, 1)},
+	}
+	if acc := ClassifyNN(items, "source", "species", "random").Accuracy(); acc != 4.0/6 {
+		t.Errorf("species, random split: %g (the lone B and D cannot be right)", acc)
+	}
+	c := ClassifyNN(items, "source", "class", "species")
+	if c.Accuracy() != 1 {
+		t.Errorf("class, leave-species-out: %g\n%s", c.Accuracy(), c)
+	}
+	// Leave-species-out really excludes the same species: A's nearest must be B.
+	one := ClassifyNN(items[:3], "source", "species", "species")
+	if one.Counts[0][1] != 2 {
+		t.Errorf("A should be matched to B when A is held out:\n%s", one)
+	}
+	if m := Majority(items, "class"); m != 0.5 {
+		t.Errorf("majority %g", m)
+	}
+}
