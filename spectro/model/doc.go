@@ -25,6 +25,6 @@
 //	                                             └─ residual head (small, bounded) ──────────────────── + → spectrum
 //
 // The pure-Go backend multiplies matrices in scalar Go, so the network is small
-// (≈ 0.7 M parameters by default) and uses only operations that backend trains:
+// (0.67 M parameters for infrared → Raman by default) and uses only operations that backend trains:
 // Dense layers on rank-2 inputs, LayerNormalization, element-wise functions.
 package model

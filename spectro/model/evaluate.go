@@ -20,6 +20,9 @@ type Report struct {
 	N         int                     `json:"n"`
 	Model     eval.Summary            `json:"model"`
 	Baselines map[string]eval.Summary `json:"baselines"`
+	// Ceiling: measured vs measured ("sample": same sample, other measurement;
+	// "species": same species, other sample), where the test data has repeats.
+	Ceiling   map[string]eval.Summary `json:"ceiling,omitempty"`
 	Scores    []eval.Scores           `json:"-"` // the model's, per test pair
 	Generated []Generated             `json:"-"`
 	Test      []Example               `json:"-"`
@@ -65,6 +68,9 @@ func EvaluateModel(ctx gocontext.Context, g *Generator, trainPairs, testPairs []
 	for name, s := range base {
 		r.Baselines[name] = eval.Summarize(s)
 	}
+	if r.Ceiling, err = Ceiling(testPairs, to); err != nil {
+		return nil, err
+	}
 	return r, nil
 }
 
@@ -78,6 +84,11 @@ func (r *Report) Table() string {
 	for _, n := range BaselineNames {
 		if b, ok := r.Baselines[n]; ok {
 			s += row(n, b)
+		}
+	}
+	for _, n := range []string{"sample", "species"} {
+		if c, ok := r.Ceiling[n]; ok {
+			s += row("ceiling: same "+n+", other "+map[string]string{"sample": "measurement", "species": "sample"}[n], c)
 		}
 	}
 	return s
@@ -148,6 +159,20 @@ func CrossValidate(ctx gocontext.Context, col *samples.Collection, from, to spec
 		}
 		avg.Baselines[n] = eval.Average(bs)
 	}
+	for _, n := range []string{"sample", "species"} {
+		var cs []eval.Summary
+		for _, r := range reports {
+			if c, ok := r.Ceiling[n]; ok && c.N > 0 {
+				cs = append(cs, c)
+			}
+		}
+		if len(cs) > 0 {
+			if avg.Ceiling == nil {
+				avg.Ceiling = map[string]eval.Summary{}
+			}
+			avg.Ceiling[n] = eval.Average(cs)
+		}
+	}
 	return reports, avg, nil
 }
 
@@ -165,4 +190,48 @@ func TrainingPairs(info *Info, col *samples.Collection) []samples.Pair {
 		}
 	}
 	return out
+}
+
+// Ceiling scores measured against measured target spectra: two measurements of
+// the same sample ("sample") and of two samples of the same species ("species")
+// — what no generated spectrum can be expected to beat. A kind is absent when
+// the data has no such repeats.
+func Ceiling(pairs []samples.Pair, to spectro.Modality) (map[string]eval.Summary, error) {
+	g := spectro.DefaultGrid(to)
+	xs := g.Points()
+	type meas struct {
+		key, species, file string
+		y                  []float64
+	}
+	var ms []meas
+	seen := map[string]bool{}
+	for _, p := range pairs {
+		if seen[p.Target.Meta.Source+p.Target.Meta.RRUFFID] {
+			continue
+		}
+		seen[p.Target.Meta.Source+p.Target.Meta.RRUFFID] = true
+		t, err := p.Target.OnGrid(g)
+		if err != nil {
+			return nil, err
+		}
+		ms = append(ms, meas{p.Sample.Key, p.Sample.Mineral, p.Target.Meta.Source, t.Y})
+	}
+	scores := map[string][]eval.Scores{}
+	for i := range ms {
+		for j := range ms {
+			if i == j || ms[i].species != ms[j].species {
+				continue
+			}
+			kind := "species"
+			if ms[i].key == ms[j].key {
+				kind = "sample"
+			}
+			scores[kind] = append(scores[kind], eval.Score(ms[j].y, ms[i].y, xs, to.PeakTolerance()))
+		}
+	}
+	out := map[string]eval.Summary{}
+	for k, s := range scores {
+		out[k] = eval.Summarize(s)
+	}
+	return out, nil
 }
