@@ -80,3 +80,28 @@ func Histograms(title, xLabel string, bins int, lo, hi float64, named map[string
 	p.Add(plotter.NewGrid())
 	return p, nil
 }
+
+// Scatter draws labelled groups of 2-D points (e.g. a latent space coloured by class).
+func Scatter(title, xLabel, yLabel string, groups map[string][][2]float64, order ...string) (*plot.Plot, error) {
+	p := plot.New()
+	p.Title.Text, p.X.Label.Text, p.Y.Label.Text = title, xLabel, yLabel
+	for i, name := range order {
+		var pts plotter.XYs
+		for _, xy := range groups[name] {
+			pts = append(pts, plotter.XY{X: xy[0], Y: xy[1]})
+		}
+		if len(pts) == 0 {
+			continue
+		}
+		s, err := plotter.NewScatter(pts)
+		if err != nil {
+			return nil, err
+		}
+		s.Color = Palette[i%len(Palette)]
+		s.Radius = vg.Points(2.5)
+		p.Add(s)
+		p.Legend.Add(name, s)
+	}
+	p.Legend.Top = true
+	return p, nil
+}
