@@ -9,11 +9,11 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"sort"
 	"time"
 
 	"github.com/spectrogen-go/spectrogen/datasets/synth"
 	"github.com/spectrogen-go/spectrogen/spectro"
+	"github.com/spectrogen-go/spectrogen/spectro/eval"
 	"github.com/spectrogen-go/spectrogen/spectro/fit"
 	"github.com/spectrogen-go/spectrogen/spectro/lineshape"
 )
@@ -117,7 +117,7 @@ func runBench(ctx context.Context, args []string) error {
 	}
 	rate := float64(len(jobs)) / elapsed.Seconds()
 	fmt.Printf("Go (SpectroGen-Go): %d fits in %.2fs on %d workers: %.1f fits/s, median R² %.4f, %d not converged\n",
-		len(jobs), elapsed.Seconds(), w, rate, median(r2), failed)
+		len(jobs), elapsed.Seconds(), w, rate, eval.Median(r2), failed)
 	if *out != "" {
 		data, err := json.Marshal(probs)
 		if err != nil {
@@ -126,7 +126,7 @@ func runBench(ctx context.Context, args []string) error {
 		if err := writeAtomic(filepath.Join(*out, "spectra.json"), data); err != nil {
 			return err
 		}
-		res, _ := json.Marshal(map[string]any{"engine": "spectrogen-go", "fits": len(jobs), "seconds": elapsed.Seconds(), "workers": w, "fits_per_s": rate, "median_r2": median(r2), "r2": r2})
+		res, _ := json.Marshal(map[string]any{"engine": "spectrogen-go", "fits": len(jobs), "seconds": elapsed.Seconds(), "workers": w, "fits_per_s": rate, "median_r2": eval.Median(r2), "r2": r2})
 		if err := writeAtomic(filepath.Join(*out, "go.json"), res); err != nil {
 			return err
 		}
@@ -146,18 +146,6 @@ func progressLine(what string, total int) func(done, total int) {
 			last = time.Now()
 		}
 	}
-}
-
-func median(v []float64) float64 {
-	if len(v) == 0 {
-		return math.NaN()
-	}
-	s := append([]float64(nil), v...)
-	sort.Float64s(s)
-	if len(s)%2 == 1 {
-		return s[len(s)/2]
-	}
-	return (s[len(s)/2-1] + s[len(s)/2]) / 2
 }
 
 func runReport(ctx context.Context, args []string) error {
@@ -228,7 +216,7 @@ func runReport(ctx context.Context, args []string) error {
 			}
 		}
 		fmt.Printf("| %g | %d/%d (%.0f%%) | %.2f | %.1f%% | %.1f%% | %.4f | %.0f |\n", lv, found, total, 100*float64(found)/float64(max(total, 1)),
-			median(dc), 100*median(dw), 100*median(dh), median(r2), rate)
+			eval.Median(dc), 100*eval.Median(dw), 100*eval.Median(dh), eval.Median(r2), rate)
 	}
 	return nil
 }

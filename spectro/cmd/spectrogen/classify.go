@@ -30,13 +30,9 @@ func runClassify(ctx context.Context, args []string) error {
 		return err
 	}
 	var g *model.Generator
-	f, err := spectro.ParseModality(*from)
+	f, t, err := parseDirection(*from, *to)
 	if err != nil {
-		return usageError{err}
-	}
-	t, err := spectro.ParseModality(*to)
-	if err != nil {
-		return usageError{err}
+		return err
 	}
 	if *dir != "" {
 		if g, err = model.Load(*dir, *backendCfg); err != nil {

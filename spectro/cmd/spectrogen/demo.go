@@ -178,9 +178,9 @@ func demoModel(ctx context.Context, step *demoStep, col *samples.Collection, out
 		}
 	}
 	rate := float64(len(jobs)) / time.Since(fitStart).Seconds()
-	step.end("%d fits, median R² %.4f, %.0f fits/s", len(r2), median(r2), rate)
+	step.end("%d fits, median R² %.4f, %.0f fits/s", len(r2), eval.Median(r2), rate)
 	fmt.Fprintf(report, "\n## Peak fitting\n\n%d Raman spectra fitted with up to 12 pseudo-Voigt lines and a linear baseline: median R² %.4f, %.0f fits/s on all cores.\n",
-		len(r2), median(r2), rate)
+		len(r2), eval.Median(r2), rate)
 
 	step.begin("training an infrared → Raman model (%d steps, whole species held out)", steps)
 	fmt.Println()

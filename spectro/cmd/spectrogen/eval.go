@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 
-	"github.com/spectrogen-go/spectrogen/spectro"
 	"github.com/spectrogen-go/spectrogen/spectro/model"
 )
 
@@ -101,16 +100,12 @@ func runCrossval(ctx context.Context, args []string) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	f, err := spectro.ParseModality(*from)
+	f, t, err := parseDirection(*from, *to)
 	if err != nil {
-		return usageError{err}
+		return err
 	}
-	t, err := spectro.ParseModality(*to)
-	if err != nil {
-		return usageError{err}
-	}
-	if *split != "species" && *split != "sample" && *split != "random" {
-		return usagef("--split %q: want species, sample or random", *split)
+	if err := checkSplit(*split); err != nil {
+		return err
 	}
 	if *k < 2 {
 		return usagef("--folds must be ≥ 2")

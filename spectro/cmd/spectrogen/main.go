@@ -15,10 +15,12 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"github.com/spectrogen-go/spectrogen/spectro/atomicfile"
 	"os"
 	"os/signal"
 	"sort"
+
+	"github.com/spectrogen-go/spectrogen/spectro"
+	"github.com/spectrogen-go/spectrogen/spectro/atomicfile"
 )
 
 type command struct {
@@ -109,3 +111,27 @@ func parse(fs *flag.FlagSet, args []string) error {
 }
 
 func writeAtomic(path string, data []byte) error { return atomicfile.Write(path, data) }
+
+// parseDirection reads a --from/--to pair of distinct modalities.
+func parseDirection(from, to string) (spectro.Modality, spectro.Modality, error) {
+	f, err := spectro.ParseModality(from)
+	if err != nil {
+		return "", "", usageError{fmt.Errorf("--from: %w", err)}
+	}
+	t, err := spectro.ParseModality(to)
+	if err != nil {
+		return "", "", usageError{fmt.Errorf("--to: %w", err)}
+	}
+	if f == t {
+		return "", "", usagef("--from and --to are both %s", f)
+	}
+	return f, t, nil
+}
+
+// checkSplit validates a --split value.
+func checkSplit(split string) error {
+	if split != "species" && split != "sample" && split != "random" {
+		return usagef("--split %q: want species, sample or random", split)
+	}
+	return nil
+}

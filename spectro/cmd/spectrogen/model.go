@@ -36,16 +36,9 @@ func runTrain(ctx context.Context, args []string) error {
 	if *out == "" {
 		return usagef("--out MODELDIR is required")
 	}
-	f, err := spectro.ParseModality(*from)
+	f, t, err := parseDirection(*from, *to)
 	if err != nil {
-		return usageError{err}
-	}
-	t, err := spectro.ParseModality(*to)
-	if err != nil {
-		return usageError{err}
-	}
-	if f == t {
-		return usagef("--from and --to are both %s", f)
+		return err
 	}
 	if *prior != "" {
 		ok := false
@@ -56,8 +49,8 @@ func runTrain(ctx context.Context, args []string) error {
 			return usagef("--prior %q: want one of %s", *prior, strings.Join(model.Priors, ", "))
 		}
 	}
-	if *split != "species" && *split != "sample" && *split != "random" {
-		return usagef("--split %q: want species, sample or random", *split)
+	if err := checkSplit(*split); err != nil {
+		return err
 	}
 	_, err = model.Train(model.TrainConfig{Data: *data, From: f, To: t, OutDir: *out, Steps: *steps, Seed: *seed,
 		Prior: *prior, Backend: *backendCfg, Settings: *set, Split: *split, Augment: *augment, Context: ctx})
