@@ -118,4 +118,34 @@ func TestDemo(t *testing.T) {
 			t.Errorf("%s: %v", f, err)
 		}
 	}
+	// The eval JSON shape other tools rely on.
+	stdout, stderr, code = run(t, "eval", "--model", filepath.Join(out, "model-ir2raman"), "--data", "synthetic", "--json")
+	if code != 0 {
+		t.Fatalf("eval failed: %s", stderr)
+	}
+	var rep map[string]any
+	if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
+		t.Fatalf("eval --json is not one JSON object: %v\n%s", err, stdout)
+	}
+	keys := []string{"pearson", "pearson_median", "rmse", "rmse_raw", "pk5"}
+	check := func(name string, v any) {
+		m, ok := v.(map[string]any)
+		if !ok {
+			t.Errorf("%s: not an object: %v", name, v)
+			return
+		}
+		for _, k := range keys {
+			if _, ok := m[k].(float64); !ok {
+				t.Errorf("%s lacks %q: %v", name, k, m)
+			}
+		}
+	}
+	if rep["from"] != "infrared" || rep["to"] != "raman" || rep["n"].(float64) < 1 {
+		t.Errorf("eval JSON header: %v", rep)
+	}
+	check("model", rep["model"])
+	bs, _ := rep["baselines"].(map[string]any)
+	for _, b := range []string{"mean", "nn1", "pca_ridge"} {
+		check("baselines."+b, bs[b])
+	}
 }
