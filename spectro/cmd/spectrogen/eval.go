@@ -55,18 +55,20 @@ func runEval(ctx context.Context, args []string) error {
 	}
 	// Evaluating on the data the model was trained on: keep only held-out species.
 	if *data == trainSrc || (*data == "synthetic" && g.Info.Data.Source == test.Dir) {
-		held := map[string]bool{}
-		for _, s := range g.Info.Data.ValSpecies {
-			held[s] = true
+		trained := map[string]bool{}
+		for _, s := range g.Info.Data.TrainSpecies {
+			trained[s] = true
 		}
 		var kept = testPairs[:0]
+		held := map[string]bool{}
 		for _, p := range testPairs {
-			if held[p.Sample.Mineral] {
+			if !trained[p.Sample.Mineral] {
 				kept = append(kept, p)
+				held[p.Sample.Mineral] = true
 			}
 		}
 		testPairs = kept
-		fmt.Fprintf(os.Stderr, "evaluating on the %d pairs of the %d species held out from training\n", len(testPairs), len(held))
+		fmt.Fprintf(os.Stderr, "evaluating on the %d pairs of the %d species the model was not trained on\n", len(testPairs), len(held))
 	}
 	r, err := model.EvaluateModel(ctx, g, trainPairs, testPairs)
 	if err != nil {
