@@ -178,11 +178,7 @@ func runReport(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
-		var jobs []fit.Job
-		for _, s := range col.Samples {
-			sp := s.Spectra[spectro.Raman][0]
-			jobs = append(jobs, fit.Job{X: sp.X, Y: sp.Y, Shape: lineshape.PseudoVoigt, Guess: fit.GuessOptions{MaxPeaks: 12, Baseline: 1}})
-		}
+		jobs := ramanFitJobs(col)
 		start := time.Now()
 		results := fit.FitBatch(ctx, jobs, fit.Options{}, 0, nil)
 		rate := float64(len(jobs)) / time.Since(start).Seconds()

@@ -165,11 +165,7 @@ func firstOfClass(c *samples.Collection, class rruff.Class) *samples.Sample {
 // holding out whole species, and evaluates it against the baselines.
 func demoModel(ctx context.Context, step *demoStep, col *samples.Collection, out string, steps int, prior, backendCfg string, report *strings.Builder) error {
 	step.begin("fitting the peaks of every Raman spectrum")
-	var jobs []fit.Job
-	for _, s := range col.Samples {
-		sp := s.Spectra[spectro.Raman][0]
-		jobs = append(jobs, fit.Job{X: sp.X, Y: sp.Y, Shape: lineshape.PseudoVoigt, Guess: fit.GuessOptions{MaxPeaks: 12, Baseline: 1}})
-	}
+	jobs := ramanFitJobs(col)
 	fitStart := time.Now()
 	results := fit.FitBatch(ctx, jobs, fit.Options{}, 0, nil)
 	var r2 []float64
@@ -275,4 +271,15 @@ func speciesSet(pairs []samples.Pair) map[string]bool {
 		m[p.Sample.Mineral] = true
 	}
 	return m
+}
+
+// ramanFitJobs makes one fitting job per sample's Raman spectrum: up to 12
+// pseudo-Voigt lines and a linear baseline (the demo's and the fitting report's setting).
+func ramanFitJobs(col *samples.Collection) []fit.Job {
+	var jobs []fit.Job
+	for _, s := range col.Samples {
+		sp := s.Spectra[spectro.Raman][0]
+		jobs = append(jobs, fit.Job{X: sp.X, Y: sp.Y, Shape: lineshape.PseudoVoigt, Guess: fit.GuessOptions{MaxPeaks: 12, Baseline: 1}})
+	}
+	return jobs
 }
