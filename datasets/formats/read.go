@@ -126,15 +126,16 @@ func Detect(data []byte) Format {
 		head = head[:4096]
 	}
 	head = bytes.TrimLeft(bytes.TrimPrefix(head, []byte("\xef\xbb\xbf")), " \t\r\n")
+	upper := bytes.ToUpper(head)
 	switch {
 	case len(head) == 0:
 		return Unknown
 	case bytes.HasPrefix(head, []byte("##")):
-		if bytes.Contains(bytes.ToUpper(head), []byte("##JCAMP")) || bytes.Contains(bytes.ToUpper(head), []byte("##TITLE")) {
+		if bytes.Contains(upper, []byte("##JCAMP")) || bytes.Contains(upper, []byte("##TITLE")) {
 			return JCAMP
 		}
 		return RRUFF
-	case bytes.Contains(bytes.ToUpper(head), []byte("2-THETA")) && bytes.Contains(bytes.ToUpper(head), []byte("INTENSITY")):
+	case bytes.Contains(upper, []byte("2-THETA")) && bytes.Contains(upper, []byte("INTENSITY")):
 		return DIF
 	}
 	return Delimited

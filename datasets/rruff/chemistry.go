@@ -40,9 +40,12 @@ func (c Class) Title() string {
 }
 
 var (
-	elementRe = regexp.MustCompile(`([A-Z][a-z]?)(\^[^^]*\^)?`)
-	chargeRe  = regexp.MustCompile(`\^([0-9]*[+-])\^`)
-	entityRe  = regexp.MustCompile(`&#?[A-Za-z0-9]+;|\[box\]`)
+	elementRe  = regexp.MustCompile(`([A-Z][a-z]?)(\^[^^]*\^)?`)
+	chargeRe   = regexp.MustCompile(`\^([0-9]*[+-])\^`)
+	entityRe   = regexp.MustCompile(`&#?[A-Za-z0-9]+;|\[box\]`)
+	waterRe    = regexp.MustCompile(`H\d*O`)
+	hydroxylRe = regexp.MustCompile(`O(\d*)H`)
+	oxygenRe   = regexp.MustCompile(`O(?:[^a-z]|$)`)
 )
 
 // elements are the symbols Classify recognises; other capitals ("REE", "[box]") are ignored.
@@ -85,9 +88,9 @@ func ParseFormula(chem string) Formula {
 	// Oxygen bound as OH or H2O does not make a mineral an oxide.
 	plain := chargeRe.ReplaceAllString(clean, "")
 	plain = strings.ReplaceAll(plain, "_", "")
-	noWater := regexp.MustCompile(`H\d*O`).ReplaceAllString(plain, "")
-	noHydroxyl := regexp.MustCompile(`O(\d*)H`).ReplaceAllString(noWater, "")
-	f.FreeOxygen = regexp.MustCompile(`O(?:[^a-z]|$)`).MatchString(noHydroxyl)
+	noWater := waterRe.ReplaceAllString(plain, "")
+	noHydroxyl := hydroxylRe.ReplaceAllString(noWater, "")
+	f.FreeOxygen = oxygenRe.MatchString(noHydroxyl)
 	f.Oxalate = strings.Contains(plain, "C2O4") || strings.Contains(plain, "(C2)")
 	return f
 }

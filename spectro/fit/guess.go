@@ -87,7 +87,7 @@ func Guess(x, y []float64, shape lineshape.Shape, o GuessOptions) (*Model, error
 		return nil, fmt.Errorf("no peak with prominence ≥ %g of the range found", o.MinProminence)
 	}
 	// Fit in position order.
-	sortByIndex(found)
+	sort.Slice(found, func(i, j int) bool { return found[i].Index < found[j].Index })
 	m := NewModel(shape, len(found), o.Baseline, lo, hi)
 	np := shape.NumParams()
 	for k, pk := range found {
@@ -135,14 +135,6 @@ func Guess(x, y []float64, shape lineshape.Shape, o GuessOptions) (*Model, error
 		}
 	}
 	return m, nil
-}
-
-func sortByIndex(ps []peaks.Peak) {
-	for i := 1; i < len(ps); i++ {
-		for j := i; j > 0 && ps[j].Index < ps[j-1].Index; j-- {
-			ps[j], ps[j-1] = ps[j-1], ps[j]
-		}
-	}
 }
 
 // NoiseSigma estimates the standard deviation of white noise on a signal from

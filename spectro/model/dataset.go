@@ -29,6 +29,7 @@ type Example struct {
 	// the source axis, and which slots hold a peak (see Anchors).
 	AnchorsTgt, AnchorsSrc, AnchorMask []float32
 	Source, Target                     *spectro.Spectrum // as measured, for evaluation and plots
+	srcY, tgtY                         []float64         // Src and Tgt before the float32 conversion (peak fits use these)
 }
 
 // TableSlots is how many target lines the peak-table term compares with.
@@ -73,18 +74,12 @@ func fitPeaks(x, y []float64, k int) spectro.PeakTable {
 	return r.Peaks()
 }
 
-// Prepare turns pairs into examples: resampling onto the default grids
-// (evaluation protocol), min-max scaling, and peak tables — the samples' known
-// ones where they have them (synthetic data), else fitted (batch, all cores).
-func Prepare(ctx context.Context, pairs []samples.Pair, from, to spectro.Modality, inPeaks int) ([]Example, error) {
+// OnGrids turns pairs into examples holding both spectra on the default grids
+// (evaluation protocol: resampled, min-max scaled) and no peak tables — all that
+// evaluation and the baselines need.
+func OnGrids(pairs []samples.Pair, from, to spectro.Modality) ([]Example, error) {
 	gs, gt := spectro.DefaultGrid(from), spectro.DefaultGrid(to)
 	exs := make([]Example, len(pairs))
-	var jobs []fit.Job
-	type slot struct {
-		ex     int
-		target bool
-	}
-	var slots []slot
 	for i, p := range pairs {
 		src, err := p.Source.OnGrid(gs)
 		if err != nil {
@@ -95,17 +90,38 @@ func Prepare(ctx context.Context, pairs []samples.Pair, from, to spectro.Modalit
 			return nil, err
 		}
 		exs[i] = Example{Key: p.Sample.Key, Species: p.Sample.Mineral, Class: string(p.Sample.Class),
-			Src: f32(src.Y), Tgt: f32(tgt.Y), Source: p.Source, Target: p.Target}
+			Src: f32(src.Y), Tgt: f32(tgt.Y), Source: p.Source, Target: p.Target, srcY: src.Y, tgtY: tgt.Y}
+	}
+	return exs, nil
+}
+
+// Prepare turns pairs into training examples: OnGrids plus peak tables — the
+// source's fitted, the target's from the samples' ground truth where they have
+// it (synthetic data), else fitted (batch, all cores).
+func Prepare(ctx context.Context, pairs []samples.Pair, from, to spectro.Modality, inPeaks int) ([]Example, error) {
+	exs, err := OnGrids(pairs, from, to)
+	if err != nil {
+		return nil, err
+	}
+	gs, gt := spectro.DefaultGrid(from), spectro.DefaultGrid(to)
+	xs, xt := gs.Points(), gt.Points()
+	var jobs []fit.Job
+	type slot struct {
+		ex     int
+		target bool
+	}
+	var slots []slot
+	for i, p := range pairs {
 		// Peak tables are always fitted on the source (as at inference time);
 		// the target's come from ground truth when the sample has it.
 		if inPeaks > 0 {
-			jobs = append(jobs, fit.Job{X: src.X, Y: src.Y, Shape: lineshape.PseudoVoigt, Guess: fit.GuessOptions{MaxPeaks: inPeaks, Baseline: 0}})
+			jobs = append(jobs, fit.Job{X: xs, Y: exs[i].srcY, Shape: lineshape.PseudoVoigt, Guess: fit.GuessOptions{MaxPeaks: inPeaks, Baseline: 0}})
 			slots = append(slots, slot{i, false})
 		}
 		if truth := p.Sample.Peaks[to]; len(truth) > 0 {
 			exs[i].TgtCenters, exs[i].TgtWeights = tableTerm(truth, gt)
 		} else {
-			jobs = append(jobs, fit.Job{X: tgt.X, Y: tgt.Y, Shape: lineshape.PseudoVoigt, Guess: fit.GuessOptions{MaxPeaks: TableSlots, Baseline: 0}})
+			jobs = append(jobs, fit.Job{X: xt, Y: exs[i].tgtY, Shape: lineshape.PseudoVoigt, Guess: fit.GuessOptions{MaxPeaks: TableSlots, Baseline: 0}})
 			slots = append(slots, slot{i, true})
 		}
 	}

@@ -46,11 +46,11 @@ func EvaluateModel(ctx gocontext.Context, g *Generator, trainPairs, testPairs []
 	if len(testPairs) == 0 {
 		return nil, fmt.Errorf("no %s/%s test pairs", from, to)
 	}
-	testEx, err := Prepare(ctx, testPairs, from, to, 0)
+	testEx, err := OnGrids(testPairs, from, to)
 	if err != nil {
 		return nil, err
 	}
-	trainEx, err := Prepare(ctx, trainPairs, from, to, 0)
+	trainEx, err := OnGrids(trainPairs, from, to)
 	if err != nil {
 		return nil, err
 	}
@@ -129,7 +129,7 @@ func CrossValidate(ctx gocontext.Context, col *samples.Collection, from, to spec
 		cfg.From, cfg.To, cfg.TrainPairs, cfg.ValPairs, cfg.Context = from, to, fitP, valP, ctx
 		cfg.OutDir = filepath.Join(workDir, fmt.Sprintf("fold%d", i+1))
 		cfg.Log = log
-		fmt.Fprintf(log, "fold %d/%d: %d train, %d validation, %d test pairs (%d test species)\n", i+1, k, len(fitP), len(valP), len(test), len(speciesOf(test)))
+		fmt.Fprintf(log, "fold %d/%d: %d train, %d validation, %d test pairs (%d test species)\n", i+1, k, len(fitP), len(valP), len(test), len(SpeciesOf(test)))
 		if _, err := Train(cfg); err != nil {
 			return nil, nil, fmt.Errorf("fold %d: %w", i+1, err)
 		}

@@ -304,7 +304,8 @@ func lossFn(ctx *context.Context) func(labels, predictions []*Node) *Node {
 	}
 }
 
-// errorf wraps a panic from graph building into an error.
+// catch turns a panic from graph building (GoMLX reports errors by panicking)
+// into the function's returned error.
 func catch(err *error) {
 	if r := recover(); r != nil {
 		if e, ok := r.(error); ok {

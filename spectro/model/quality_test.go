@@ -47,8 +47,8 @@ func TestQualityReport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	trainEx, _ := Prepare(t.Context(), trainP, from, to, 0)
-	testEx, _ := Prepare(t.Context(), testP, from, to, 0)
+	trainEx, _ := OnGrids(trainP, from, to)
+	testEx, _ := OnGrids(testP, from, to)
 	scores, _, err := g.Evaluate(testEx)
 	if err != nil {
 		t.Fatal(err)

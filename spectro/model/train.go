@@ -383,7 +383,7 @@ func loadData(cfg TrainConfig, hp hparams, seed uint64) (Info, []Example, []Exam
 	}
 	info.Data.Pairs = len(trainPairs) + len(valPairs)
 	info.Data.TrainPairs, info.Data.ValPairs = len(trainPairs), len(valPairs)
-	info.Data.TrainSpecies, info.Data.ValSpecies = speciesOf(trainPairs), speciesOf(valPairs)
+	info.Data.TrainSpecies, info.Data.ValSpecies = SpeciesOf(trainPairs), SpeciesOf(valPairs)
 	fmt.Fprintf(cfg.Log, "preparing %d pairs (resampling, peak tables) ...\n", info.Data.Pairs)
 	trainEx, err := Prepare(cfg.Context, trainPairs, hp.from, hp.to, hp.inPeaks)
 	if err != nil {
@@ -393,7 +393,8 @@ func loadData(cfg TrainConfig, hp hparams, seed uint64) (Info, []Example, []Exam
 	return info, trainEx, valEx, err
 }
 
-func speciesOf(pairs []samples.Pair) []string {
+// SpeciesOf returns the distinct species of pairs, sorted.
+func SpeciesOf(pairs []samples.Pair) []string {
 	seen := map[string]bool{}
 	for _, p := range pairs {
 		seen[p.Sample.Mineral] = true

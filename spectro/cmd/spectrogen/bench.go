@@ -13,6 +13,7 @@ import (
 
 	"github.com/spectrogen-go/spectrogen/datasets/synth"
 	"github.com/spectrogen-go/spectrogen/spectro"
+	"github.com/spectrogen-go/spectrogen/spectro/atomicfile"
 	"github.com/spectrogen-go/spectrogen/spectro/eval"
 	"github.com/spectrogen-go/spectrogen/spectro/fit"
 	"github.com/spectrogen-go/spectrogen/spectro/lineshape"
@@ -123,11 +124,11 @@ func runBench(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
-		if err := writeAtomic(filepath.Join(*out, "spectra.json"), data); err != nil {
+		if err := atomicfile.Write(filepath.Join(*out, "spectra.json"), data); err != nil {
 			return err
 		}
 		res, _ := json.Marshal(map[string]any{"engine": "spectrogen-go", "fits": len(jobs), "seconds": elapsed.Seconds(), "workers": w, "fits_per_s": rate, "median_r2": eval.Median(r2), "r2": r2})
-		if err := writeAtomic(filepath.Join(*out, "go.json"), res); err != nil {
+		if err := atomicfile.Write(filepath.Join(*out, "go.json"), res); err != nil {
 			return err
 		}
 		fmt.Printf("problems written to %s\n", filepath.Join(*out, "spectra.json"))

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/spectrogen-go/spectrogen/spectro"
 	"github.com/spectrogen-go/spectrogen/spectro/eval"
@@ -110,7 +111,7 @@ func runClassify(ctx context.Context, args []string) error {
 	for _, k := range kinds {
 		fmt.Printf(" %s |", k)
 	}
-	fmt.Printf(" majority |\n|---|---|%s---|\n", repeat("---|", len(kinds)))
+	fmt.Printf(" majority |\n|---|---|%s---|\n", strings.Repeat("---|", len(kinds)))
 	for _, r := range rows {
 		fmt.Printf("| %s | %s |", r.Label, r.Split)
 		for _, k := range kinds {
@@ -124,12 +125,4 @@ func runClassify(ctx context.Context, args []string) error {
 		fmt.Printf("\nconfusion matrix, chemical class from the measured %s, leave-species-out:\n%s", f, confusion)
 	}
 	return nil
-}
-
-func repeat(s string, n int) string {
-	out := ""
-	for i := 0; i < n; i++ {
-		out += s
-	}
-	return out
 }

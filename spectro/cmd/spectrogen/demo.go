@@ -207,7 +207,7 @@ func demoModel(ctx context.Context, step *demoStep, col *samples.Collection, out
 	}
 	step.end("model Pearson %.3f, pk@5v5 %.3f", rep.Model.Pearson, rep.Model.PK5)
 	fmt.Fprintf(report, "\n## Infrared → Raman on species never seen in training\n\n%s prior, trained %d steps (%.0f ms/step, %.0f s) on %d pairs; tested on %d pairs of %d held-out species. Metrics from the evaluation protocol (Pearson r, RMSE after rescaling, RMSE of the clipped output, share of the 5 main measured peaks matched within ±10 cm⁻¹).\n\n%s",
-		prior, sum.Steps, sum.MsPerStep, sum.Seconds, len(trainP), len(testP), len(speciesSet(testP)), rep.Table())
+		prior, sum.Steps, sum.MsPerStep, sum.Seconds, len(trainP), len(testP), len(model.SpeciesOf(testP)), rep.Table())
 
 	// Figures: overlays with bands for four held-out species, and the distribution of r.
 	var srcs []*spectro.Spectrum
@@ -247,7 +247,7 @@ func demoModel(ctx context.Context, step *demoStep, col *samples.Collection, out
 	for _, sc := range rep.Scores {
 		rs["model"] = append(rs["model"], sc.Pearson)
 	}
-	trainEx, _ := model.Prepare(ctx, trainP, spectro.Infrared, spectro.Raman, 0)
+	trainEx, _ := model.OnGrids(trainP, spectro.Infrared, spectro.Raman)
 	base, _ := eval.BaselineScores(model.EvalExamples(trainEx), model.EvalExamples(rep.Test), spectro.DefaultGrid(spectro.Raman).Points(), 10)
 	for n, ss := range base {
 		for _, sc := range ss {
@@ -263,14 +263,6 @@ func demoModel(ctx context.Context, step *demoStep, col *samples.Collection, out
 	}
 	fmt.Fprintf(report, "\n![generated](generated.png)\n\n![pearson](pearson.png)\n")
 	return nil
-}
-
-func speciesSet(pairs []samples.Pair) map[string]bool {
-	m := map[string]bool{}
-	for _, p := range pairs {
-		m[p.Sample.Mineral] = true
-	}
-	return m
 }
 
 // ramanFitJobs makes one fitting job per sample's Raman spectrum: up to 12

@@ -11,6 +11,7 @@ import (
 
 	"github.com/spectrogen-go/spectrogen/datasets/formats"
 	"github.com/spectrogen-go/spectrogen/spectro"
+	"github.com/spectrogen-go/spectrogen/spectro/atomicfile"
 	"github.com/spectrogen-go/spectrogen/spectro/fit"
 	"github.com/spectrogen-go/spectrogen/spectro/lineshape"
 	"github.com/spectrogen-go/spectrogen/spectro/preprocess"
@@ -181,5 +182,5 @@ func writeFitCSV(path string, s *spectro.Spectrum, r *fit.Result) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
-	return writeAtomic(path, []byte(b.String()))
+	return atomicfile.Write(path, []byte(b.String()))
 }

@@ -20,7 +20,6 @@ import (
 	"sort"
 
 	"github.com/spectrogen-go/spectrogen/spectro"
-	"github.com/spectrogen-go/spectrogen/spectro/atomicfile"
 )
 
 type command struct {
@@ -109,8 +108,6 @@ func parse(fs *flag.FlagSet, args []string) error {
 	}
 	return fs.Parse(pos) // re-parse the positional arguments alone, so fs.Args() holds them
 }
-
-func writeAtomic(path string, data []byte) error { return atomicfile.Write(path, data) }
 
 // parseDirection reads a --from/--to pair of distinct modalities.
 func parseDirection(from, to string) (spectro.Modality, spectro.Modality, error) {

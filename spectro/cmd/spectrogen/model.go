@@ -9,6 +9,7 @@ import (
 
 	"github.com/spectrogen-go/spectrogen/datasets/formats"
 	"github.com/spectrogen-go/spectrogen/spectro"
+	"github.com/spectrogen-go/spectrogen/spectro/atomicfile"
 	"github.com/spectrogen-go/spectrogen/spectro/model"
 )
 
@@ -107,7 +108,7 @@ func runGenerate(ctx context.Context, args []string) error {
 		for _, p := range gen.Peaks {
 			fmt.Fprintf(&pk, "%.4f,%.4f,%.6f,%.4f\n", p.Center, p.FWHM, p.Height, p.Eta)
 		}
-		if err := writeAtomic(filepath.Join(*out, base+"__generated_"+string(g.To())+"_peaks.csv"), []byte(pk.String())); err != nil {
+		if err := atomicfile.Write(filepath.Join(*out, base+"__generated_"+string(g.To())+"_peaks.csv"), []byte(pk.String())); err != nil {
 			return err
 		}
 		fmt.Printf("%s → %s\n", fs.Arg(i), path)
@@ -135,5 +136,5 @@ func writeGenerated(path string, g model.Generated) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
-	return writeAtomic(path, []byte(b.String()))
+	return atomicfile.Write(path, []byte(b.String()))
 }
