@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"unicode"
 
 	"github.com/spectrogen-go/spectrogen/datasets/formats"
 	"github.com/spectrogen-go/spectrogen/datasets/rruff"
@@ -302,4 +303,46 @@ func (c *Collection) samplesWith(a, b spectro.Modality) int {
 		}
 	}
 	return n
+}
+
+// LabelFrom gives samples without chemistry the chemistry and class of a
+// sample of the same mineral in ref (e.g. RRUFF files, whose headers carry
+// IDEAL CHEMISTRY, for files in a release format without headers). Mineral
+// names match ignoring case and punctuation ("AxiniteFe" is "Axinite-(Fe)"). It returns how many samples it labelled and
+// the minerals ref does not know.
+func (c *Collection) LabelFrom(ref *Collection) (labelled int, unknown []string) {
+	known := map[string]*Sample{}
+	for _, s := range ref.Samples {
+		if k := mineralKey(s.Mineral); s.Chemistry != "" && known[k] == nil {
+			known[k] = s
+		}
+	}
+	missing := map[string]bool{}
+	for _, s := range c.Samples {
+		if s.Chemistry != "" {
+			continue
+		}
+		r := known[mineralKey(s.Mineral)]
+		if r == nil {
+			if !missing[s.Mineral] {
+				missing[s.Mineral] = true
+				unknown = append(unknown, s.Mineral)
+			}
+			continue
+		}
+		s.Chemistry, s.Class = r.Chemistry, r.Class
+		labelled++
+	}
+	sort.Strings(unknown)
+	return labelled, unknown
+}
+
+// mineralKey is a mineral name in lower case without spaces or punctuation.
+func mineralKey(name string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			return unicode.ToLower(r)
+		}
+		return -1
+	}, name)
 }

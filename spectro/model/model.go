@@ -22,6 +22,7 @@ type hparams struct {
 	k, inPeaks            int
 	hidden, hidden2, zdim int
 	residual              bool
+	baseline              int // Bernstein basis functions of the background (0: none)
 	klWeight, klWarmup    float64
 	pearsonW, peakW       float64
 	selfW, dropout        float64
@@ -47,6 +48,7 @@ func readHParams(ctx *context.Context) (hparams, error) {
 		k: context.GetParamOr(ctx, ParamPeaks, 24), inPeaks: context.GetParamOr(ctx, ParamInPeaks, 16),
 		hidden: context.GetParamOr(ctx, ParamHidden, 256), hidden2: context.GetParamOr(ctx, ParamHidden2, 128),
 		zdim: context.GetParamOr(ctx, ParamLatent, 32), residual: context.GetParamOr(ctx, ParamResidual, true),
+		baseline: context.GetParamOr(ctx, ParamBaseline, 0),
 		klWeight: context.GetParamOr(ctx, ParamKLWeight, 1e-3), klWarmup: context.GetParamOr(ctx, ParamKLWarmup, 400.0),
 		pearsonW: context.GetParamOr(ctx, ParamPearsonWeight, 0.5), peakW: context.GetParamOr(ctx, ParamPeakWeight, 0.1),
 		selfW: context.GetParamOr(ctx, ParamSelfWeight, 0.5), dropout: context.GetParamOr(ctx, ParamDropout, 0.1),
@@ -168,10 +170,36 @@ func Decode(ctx *context.Context, hp hparams, z *Node, m spectro.Modality, n int
 			Heights: Concatenate([]*Node{lines.Heights, al.Heights}, -1), Eta: Concatenate([]*Node{lines.Eta, al.Eta}, -1),
 		}
 	}
+	if hp.baseline > 0 {
+		// A smooth background (fluorescence, air scatter, an amorphous hump) is
+		// not a line: its weights on a Bernstein basis are non-negative, so it
+		// is a non-negative, smooth curve with at most baseline−1 turns.
+		w := Mul(cst(g, 0.5), Sigmoid(Add(layers.Dense(c.In("baseline"), h, true, hp.baseline), cst(g, -3))))
+		y = Add(y, Dot(w, Const(g, bernstein(hp.baseline, n))))
+	}
 	if hp.residual {
 		y = Add(y, Mul(cst(g, 0.1), Tanh(layers.Dense(c.In("residual"), h, true, n))))
 	}
 	return y, lines
+}
+
+// bernstein returns the k Bernstein basis polynomials of degree k−1 on n
+// points of [0, 1], [k, n].
+func bernstein(k, n int) [][]float32 {
+	out := make([][]float32, k)
+	deg := k - 1
+	for j := range out {
+		out[j] = make([]float32, n)
+		binom := 1.0
+		for i := 1; i <= j; i++ {
+			binom = binom * float64(deg-i+1) / float64(i)
+		}
+		for i := range out[j] {
+			u := float64(i) / float64(n-1)
+			out[j][i] = float32(binom * math.Pow(u, float64(j)) * math.Pow(1-u, float64(deg-j)))
+		}
+	}
+	return out
 }
 
 // tch returns the TCH pseudo-Voigt FWHM and η for Gaussian and Lorentzian FWHMs.

@@ -78,3 +78,52 @@ func TestWriteFileAtomic(t *testing.T) {
 		t.Error("unknown extension should be an error")
 	}
 }
+
+func TestMatrixAndBars(t *testing.T) {
+	labels := []string{"carbonate", "silicate", "sulfate"}
+	p, err := Matrix("class from infrared", labels, [][]int{{8, 2, 0}, {1, 9, 0}, {0, 0, 5}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := Render("png", p, 400, 400)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := png.Decode(bytes.NewReader(img))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The full diagonal cell (sulfate, 5 of 5) is dark, the empty cell beside it light.
+	dark, light := 0, 0
+	b := m.Bounds()
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			r, g, bl, _ := m.At(x, y).RGBA()
+			if bl > 0x5000 && r < 0x3000 && g < 0x4000 {
+				dark++
+			} else if r > 0xf000 && g > 0xf000 && bl > 0xf000 {
+				light++
+			}
+		}
+	}
+	if dark < 1000 || light < 1000 {
+		t.Errorf("matrix shading missing: %d dark, %d light pixels", dark, light)
+	}
+	if os.Getenv("PLOTS_KEEP") != "" {
+		os.WriteFile(filepath.Join(os.TempDir(), "matrix.png"), img, 0o644)
+	}
+	if _, err := Matrix("bad", labels, [][]int{{1}}); err == nil {
+		t.Error("rows that do not match the labels: no error")
+	}
+	bars, err := Bars("priors", "Pearson r", []string{"gauss", "lorentz", "voigt"},
+		map[string][]float64{"model": {0.4, 0.37, 0.45}, "nn1": {0.36, 0.36, 0.36}}, "model", "nn1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteFile(filepath.Join(t.TempDir(), "bars.png"), bars); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Bars("bad", "", []string{"a"}, map[string][]float64{"x": {1, 2}}, "x"); err == nil {
+		t.Error("values that do not match the groups: no error")
+	}
+}

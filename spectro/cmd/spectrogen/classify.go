@@ -7,25 +7,31 @@ import (
 	"os"
 	"strings"
 
+	"github.com/spectrogen-go/spectrogen/datasets/samples"
 	"github.com/spectrogen-go/spectrogen/spectro"
+	"github.com/spectrogen-go/spectrogen/spectro/backend"
+	"github.com/spectrogen-go/spectrogen/spectro/classifier"
 	"github.com/spectrogen-go/spectrogen/spectro/eval"
 	"github.com/spectrogen-go/spectrogen/spectro/model"
 )
 
 func init() {
-	register(command{"classify", "chemical class and species by 1-NN from measured and generated spectra (random and leave-species-out)", runClassify})
+	register(command{"classify", "chemical class and species by 1-NN and a GoMLX perceptron, from measured and generated spectra", runClassify})
 }
 
 // Input kinds, in report order.
 var inputKinds = []string{"source", "target", "generated", "source+generated"}
 
 func runClassify(ctx context.Context, args []string) error {
-	fs := newFlags("classify", "--data DIR [--model MODELDIR] [--from M --to M] [--json]")
+	fs := newFlags("classify", "--data DIR [--model MODELDIR] [--from M --to M] [--chemistry DIR] [--json]")
 	data := fs.String("data", "", "folder of paired spectra (default: the embedded synthetic dataset)")
 	dir := fs.String("model", "", "trained model: adds the generated target as an input kind")
 	from := fs.String("from", "infrared", "source modality (without --model)")
 	to := fs.String("to", "raman", "target modality (without --model)")
 	asJSON := fs.Bool("json", false, "print one JSON object")
+	folds := fs.Int("folds", 5, "cross-validation folds of the perceptron")
+	settings := fs.String("set", "", `perceptron hyperparameters, e.g. "hidden=128;steps=500"`)
+	chemistry := fs.String("chemistry", "", "folder of RRUFF files whose headers give each mineral's chemistry (for files without it)")
 	backendCfg := fs.String("backend", "", "GoMLX backend config")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -45,84 +51,130 @@ func runClassify(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	// One pair per sample.
+	if *chemistry != "" {
+		ref, err := samples.LoadDir(*chemistry, samples.Options{})
+		if err != nil {
+			return fmt.Errorf("--chemistry: %w", err)
+		}
+		n, unknown := col.LabelFrom(ref)
+		if !*asJSON {
+			fmt.Fprintf(os.Stderr, "chemistry from %s for %d samples", ref.Dir, n)
+			if len(unknown) > 0 {
+				fmt.Fprintf(os.Stderr, "; not found there: %s", strings.Join(unknown, ", "))
+			}
+			fmt.Fprintln(os.Stderr)
+		}
+	}
+	items, kinds, skipped, err := labelledSamples(col, f, t, g)
+	if err != nil {
+		return err
+	}
+	if skipped > 0 && !*asJSON {
+		fmt.Fprintf(os.Stderr, "left out %d spectra covering less than half of the %s grid\n", skipped, f)
+	}
+	b, err := backend.New(*backendCfg)
+	if err != nil {
+		return err
+	}
+	progress := func(done, total int) {
+		if !*asJSON && isTerminal(os.Stderr) {
+			fmt.Fprintf(os.Stderr, "\rclassifying: %d/%d", done, total)
+			if done == total {
+				fmt.Fprintln(os.Stderr)
+			}
+		}
+	}
+	rep, err := classifier.Evaluate(b, items, kinds, classifier.Options{Folds: *folds, Settings: *settings, Seed: 1, Progress: progress})
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return json.NewEncoder(os.Stdout).Encode(map[string]any{"from": f, "to": t, "n": rep.N, "kinds": rep.Kinds,
+			"majority": rep.Majority, "accuracy": rep.Accuracy})
+	}
+	what := fmt.Sprintf("%s + %s", f, t)
+	if len(kinds) == 1 {
+		what = fmt.Sprintf("%s only: no %s/%s pairs", f, f, t)
+	}
+	fmt.Printf("%d samples of %s (%s): 1-NN leave-one-out, perceptron %d-fold\n\n%s", len(items), col.Dir, what, *folds, rep.Table())
+	task := classifier.Tasks(items)[0]
+	if task.Label != "class" {
+		fmt.Println("\n(no chemistry in these files, so no chemical class: species only; --chemistry DIR labels them)")
+		return nil
+	}
+	task.Split = "species"
+	fmt.Printf("\nconfusion matrix, chemical class from the measured %s, perceptron, leave-species-out:\n%s", f, rep.Confusion[classifier.Key("mlp", task, "source")])
+	return nil
+}
+
+// labelledSamples makes one labelled item per sample: its measured source and
+// target on the evaluation grids, and with a model the generated target and
+// source + generated side by side. Without pairs (and without a model) it
+// classifies from the source alone, leaving out spectra that cover less than
+// half of the source grid (far-infrared files on the mid-infrared grid).
+func labelledSamples(col *samples.Collection, f, t spectro.Modality, g *model.Generator) (items []eval.Labelled, kinds []string, skipped int, err error) {
 	seen := map[string]bool{}
-	var items []eval.Labelled
 	var srcs []*spectro.Spectrum
-	for _, p := range col.Pairs(f, t) {
+	pairs := col.Pairs(f, t)
+	if len(pairs) == 0 && g == nil {
+		gs := spectro.DefaultGrid(f)
+		for _, smp := range col.Samples {
+			if !smp.Has(f) {
+				continue
+			}
+			sp := smp.Spectra[f][0]
+			if lo, hi := max(sp.X[0], gs.Start), min(sp.X[len(sp.X)-1], gs.Stop); hi-lo < 0.5*(gs.Stop-gs.Start) {
+				skipped++
+				continue
+			}
+			on, err := sp.OnGrid(gs)
+			if err != nil {
+				return nil, nil, 0, err
+			}
+			items = append(items, eval.Labelled{Species: smp.Mineral, Class: string(smp.Class), Features: map[string][]float64{"source": on.Y}})
+		}
+		if len(items) < 3 {
+			return nil, nil, 0, fmt.Errorf("%s: only %d %s spectra", col.Dir, len(items), f)
+		}
+		return items, inputKinds[:1], skipped, nil
+	}
+	for _, p := range pairs {
 		if seen[p.Sample.Key] {
 			continue
 		}
 		seen[p.Sample.Key] = true
 		s, err := p.Source.OnGrid(spectro.DefaultGrid(f))
 		if err != nil {
-			return err
+			return nil, nil, 0, err
 		}
 		tg, err := p.Target.OnGrid(spectro.DefaultGrid(t))
 		if err != nil {
-			return err
+			return nil, nil, 0, err
 		}
 		items = append(items, eval.Labelled{Species: p.Sample.Mineral, Class: string(p.Sample.Class),
 			Features: map[string][]float64{"source": s.Y, "target": tg.Y}})
 		srcs = append(srcs, p.Source)
 	}
 	if len(items) < 3 {
-		return fmt.Errorf("%s: only %d %s/%s samples", col.Dir, len(items), f, t)
+		return nil, nil, 0, fmt.Errorf("%s: only %d %s/%s samples", col.Dir, len(items), f, t)
 	}
-	kinds := inputKinds[:2]
-	if g != nil {
-		gens, err := g.Generate(srcs, 0, 0)
-		if err != nil {
-			return err
-		}
-		for i := range items {
-			gm, _, _ := gens[i].Scaled()
-			items[i].Features["generated"] = gm.Y
-			items[i].Features["source+generated"] = append(append([]float64(nil), items[i].Features["source"]...), gm.Y...)
-		}
-		kinds = inputKinds
+	if g == nil {
+		return items, inputKinds[:2], 0, nil
 	}
-	hasClass := items[0].Class != ""
-	type row struct{ Label, Split string }
-	rows := []row{{"species", "random"}}
-	if hasClass {
-		rows = append([]row{{"class", "random"}, {"class", "species"}}, rows...)
+	gens, err := g.Generate(srcs, 0, 0)
+	if err != nil {
+		return nil, nil, 0, err
 	}
-	acc := map[string]map[string]map[string]float64{}
-	var confusion eval.Confusion
-	for _, r := range rows {
-		if acc[r.Label] == nil {
-			acc[r.Label] = map[string]map[string]float64{}
-		}
-		acc[r.Label][r.Split] = map[string]float64{}
-		for _, k := range kinds {
-			c := eval.ClassifyNN(items, k, r.Label, r.Split)
-			acc[r.Label][r.Split][k] = c.Accuracy()
-			if r.Label == "class" && r.Split == "species" && k == "source" {
-				confusion = c
-			}
-		}
+	for i := range items {
+		gm, _, _ := gens[i].Scaled()
+		items[i].Features["generated"] = gm.Y
+		items[i].Features["source+generated"] = append(append([]float64(nil), items[i].Features["source"]...), gm.Y...)
 	}
-	if *asJSON {
-		return json.NewEncoder(os.Stdout).Encode(map[string]any{"from": f, "to": t, "n": len(items),
-			"majority": map[string]float64{"class": eval.Majority(items, "class"), "species": eval.Majority(items, "species")}, "accuracy": acc})
-	}
-	fmt.Printf("%d samples of %s (%s + %s), 1-nearest-neighbour by cosine\n\n| label | split |", len(items), col.Dir, f, t)
-	for _, k := range kinds {
-		fmt.Printf(" %s |", k)
-	}
-	fmt.Printf(" majority |\n|---|---|%s---|\n", strings.Repeat("---|", len(kinds)))
-	for _, r := range rows {
-		fmt.Printf("| %s | %s |", r.Label, r.Split)
-		for _, k := range kinds {
-			fmt.Printf(" %.3f |", acc[r.Label][r.Split][k])
-		}
-		fmt.Printf(" %.3f |\n", eval.Majority(items, r.Label))
-	}
-	if !hasClass {
-		fmt.Println("\n(no chemistry in these files, so no chemical class: species only)")
-	} else {
-		fmt.Printf("\nconfusion matrix, chemical class from the measured %s, leave-species-out:\n%s", f, confusion)
-	}
-	return nil
+	return items, inputKinds, 0, nil
+}
+
+// isTerminal reports whether f is a terminal (progress with \r only there; logs get no progress noise).
+func isTerminal(f *os.File) bool {
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }

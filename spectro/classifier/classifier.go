@@ -1,0 +1,292 @@
+// Package classifier trains a small GoMLX classifier — a one-hidden-layer
+// perceptron on the spectrum — to predict a sample's chemical class or species,
+// and cross-validates it under random and leave-species-out splits. It is the
+// learned counterpart of eval.ClassifyNN (1-nearest-neighbour by cosine).
+//
+// The input is one feature vector per sample (a spectrum on its grid, or a
+// source and a generated spectrum side by side), averaged down by Pool and
+// scaled to unit length (so, like cosine 1-NN, the overall intensity does not
+// matter). Training is full-batch AdamW: with a few hundred
+// spectra a step sees all of them, so a run is deterministic for a seed.
+package classifier
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"sort"
+
+	"github.com/gomlx/gomlx/backends"
+	"github.com/gomlx/gomlx/pkg/core/dtypes"
+	. "github.com/gomlx/gomlx/pkg/core/graph" //nolint:revive // GoMLX graph code reads best unqualified
+	"github.com/gomlx/gomlx/pkg/core/tensors"
+	"github.com/gomlx/gomlx/pkg/ml/context"
+	"github.com/gomlx/gomlx/pkg/ml/layers"
+	"github.com/gomlx/gomlx/pkg/ml/layers/activations"
+	"github.com/gomlx/gomlx/pkg/ml/train"
+	"github.com/gomlx/gomlx/pkg/ml/train/losses"
+	"github.com/gomlx/gomlx/pkg/ml/train/optimizers"
+	"github.com/gomlx/gomlx/ui/commandline"
+
+	"github.com/spectrogen-go/spectrogen/spectro/eval"
+)
+
+// Hyperparameter names (keys in the context).
+const (
+	ParamHidden  = "hidden"  // width of the hidden layer
+	ParamSteps   = "steps"   // full-batch training steps
+	ParamPool    = "pool"    // average this many neighbouring points into one input
+	ParamDropout = "dropout" // on the hidden layer
+	ParamSeed    = "seed"
+)
+
+// CreateDefaultContext returns a context holding the default hyperparameters.
+func CreateDefaultContext() *context.Context {
+	ctx := context.New()
+	ctx.SetParams(map[string]any{
+		ParamHidden: 64, ParamSteps: 300, ParamPool: 4, ParamDropout: 0.2, ParamSeed: 1,
+		optimizers.ParamOptimizer: "adamw", optimizers.ParamLearningRate: 3e-3,
+	})
+	return ctx
+}
+
+// Classifier is a trained model for one label ("class" or "species") and one input kind.
+type Classifier struct {
+	Labels []string // index → label
+	pool   int
+	ctx    *context.Context
+	exec   *context.Exec
+}
+
+// Train fits a classifier on items' features of the given kind to their label
+// ("class" or "species"). settings overrides hyperparameters ("hidden=128;steps=500").
+func Train(b backends.Backend, items []eval.Labelled, kind, label, settings string) (c *Classifier, err error) {
+	defer catch(&err)
+	if len(items) == 0 {
+		return nil, errors.New("classifier: no training samples")
+	}
+	ctx := CreateDefaultContext()
+	if settings != "" {
+		if _, err := commandline.ParseContextSettings(ctx, settings); err != nil {
+			return nil, fmt.Errorf("classifier settings %q: %w", settings, err)
+		}
+	}
+	if err := ctx.SetRNGStateFromSeed(int64(context.GetParamOr(ctx, ParamSeed, 1))); err != nil {
+		return nil, err
+	}
+	c = &Classifier{pool: max(1, context.GetParamOr(ctx, ParamPool, 4)), ctx: ctx}
+	index := map[string]int{}
+	for _, it := range items {
+		l := labelOf(it, label)
+		if _, ok := index[l]; !ok {
+			index[l] = 0
+			c.Labels = append(c.Labels, l)
+		}
+	}
+	sort.Strings(c.Labels)
+	for i, l := range c.Labels {
+		index[l] = i
+	}
+	x, err := c.features(items, kind)
+	if err != nil {
+		return nil, err
+	}
+	y := make([]int32, len(items))
+	for i, it := range items {
+		y[i] = int32(index[labelOf(it, label)])
+	}
+	nClasses := len(c.Labels)
+	modelFn := func(ctx *context.Context, _ any, inputs []*Node) []*Node {
+		return []*Node{logits(ctx, inputs[0], nClasses)}
+	}
+	trainer := train.NewTrainer(b, ctx, modelFn, losses.SparseCategoricalCrossEntropyLogits, optimizers.FromContext(ctx), nil, nil)
+	// Full batch: every step sees the whole training set.
+	inputs, labels := []*tensors.Tensor{x}, []*tensors.Tensor{tensors.FromFlatDataAndDimensions(y, len(y), 1)}
+	for range context.GetParamOr(ctx, ParamSteps, 300) {
+		if _, err := trainer.TrainStep(nil, inputs, labels); err != nil {
+			return nil, err
+		}
+	}
+	c.ctx = ctx.Reuse()
+	c.exec, err = context.NewExec(b, c.ctx, func(ctx *context.Context, x *Node) *Node {
+		return ArgMax(logits(ctx, x, nClasses), -1, dtypes.Int32)
+	})
+	return c, err
+}
+
+// logits is the network: dense → layer norm → swish → dropout → dense.
+func logits(ctx *context.Context, x *Node, nClasses int) *Node {
+	g := x.Graph()
+	h := layers.Dense(ctx.In("hidden"), x, true, context.GetParamOr(ctx, ParamHidden, 64))
+	h = activations.Swish(layers.LayerNormalization(ctx.In("norm"), h, -1).Done())
+	if p := context.GetParamOr(ctx, ParamDropout, 0.0); p > 0 {
+		h = layers.Dropout(ctx, h, ConstAsDType(g, dtypes.Float32, p))
+	}
+	return layers.Dense(ctx.In("out"), h, true, nClasses)
+}
+
+// Predict returns the predicted label of each item's features of the given kind.
+func (c *Classifier) Predict(items []eval.Labelled, kind string) (pred []string, err error) {
+	defer catch(&err)
+	x, err := c.features(items, kind)
+	if err != nil {
+		return nil, err
+	}
+	res, err := c.exec.Exec(x)
+	if err != nil {
+		return nil, err
+	}
+	idx := tensors.MustCopyFlatData[int32](res[0])
+	pred = make([]string, len(idx))
+	for i, k := range idx {
+		pred[i] = c.Labels[k]
+	}
+	return pred, nil
+}
+
+// features pools and L2-normalises each item's vector into a [N, D/pool] tensor.
+func (c *Classifier) features(items []eval.Labelled, kind string) (*tensors.Tensor, error) {
+	var flat []float32
+	d := -1
+	for i, it := range items {
+		v, ok := it.Features[kind]
+		if !ok || len(v) == 0 {
+			return nil, fmt.Errorf("classifier: sample %d (%s) has no %q features", i, it.Species, kind)
+		}
+		if d >= 0 && len(v) != d {
+			return nil, fmt.Errorf("classifier: sample %d (%s) has %d %q values, others %d", i, it.Species, len(v), kind, d)
+		}
+		d = len(v)
+		flat = append(flat, Pooled(v, c.pool)...)
+	}
+	return tensors.FromFlatDataAndDimensions(flat, len(items), len(flat)/len(items)), nil
+}
+
+// Pooled averages v over windows of pool points and scales the result to
+// length √D (unit length would make the first layer's inputs tiny).
+func Pooled(v []float64, pool int) []float32 {
+	n := (len(v) + pool - 1) / pool
+	out := make([]float32, n)
+	ss := 0.0
+	for i := range out {
+		s, k := 0.0, 0
+		for j := i * pool; j < min(len(v), (i+1)*pool); j++ {
+			s += v[j]
+			k++
+		}
+		m := s / float64(k)
+		out[i] = float32(m)
+		ss += m * m
+	}
+	if ss > 0 {
+		scale := float32(math.Sqrt(float64(n) / ss))
+		for i := range out {
+			out[i] *= scale
+		}
+	}
+	return out
+}
+
+// CrossValidate trains and tests the classifier over folds and returns the
+// pooled confusion matrix of all held-out predictions. split "random" deals
+// samples into folds at random, "species" keeps a species' samples in one
+// fold (so every test species is unseen, and for label "species" nothing can
+// be right: use it for the class). Labels present only in a test fold count as
+// errors, as they would in use.
+func CrossValidate(b backends.Backend, items []eval.Labelled, kind, label, split string, folds int, settings string, seed uint64) (eval.Confusion, error) {
+	all := map[string]bool{}
+	for _, it := range items {
+		all[labelOf(it, label)] = true
+	}
+	labels := make([]string, 0, len(all))
+	for l := range all {
+		labels = append(labels, l)
+	}
+	sort.Strings(labels)
+	index := map[string]int{}
+	for i, l := range labels {
+		index[l] = i
+	}
+	conf := eval.Confusion{Labels: labels, Counts: make([][]int, len(labels))}
+	for i := range conf.Counts {
+		conf.Counts[i] = make([]int, len(labels))
+	}
+	fold := Folds(items, split, folds, seed)
+	for f := range folds {
+		var trainI, testI []eval.Labelled
+		for i, it := range items {
+			if fold[i] == f {
+				testI = append(testI, it)
+			} else {
+				trainI = append(trainI, it)
+			}
+		}
+		if len(testI) == 0 || len(trainI) == 0 {
+			continue
+		}
+		c, err := Train(b, trainI, kind, label, settings)
+		if err != nil {
+			return conf, err
+		}
+		pred, err := c.Predict(testI, kind)
+		if err != nil {
+			return conf, err
+		}
+		for i, it := range testI {
+			conf.Counts[index[labelOf(it, label)]][index[pred[i]]]++
+		}
+	}
+	return conf, nil
+}
+
+// Folds assigns each item a fold in [0, k): by "species" (all samples of a
+// species share a fold) or at random. Deterministic for a seed.
+func Folds(items []eval.Labelled, split string, k int, seed uint64) []int {
+	rng := rand.New(rand.NewPCG(seed, 0xc1a5))
+	out := make([]int, len(items))
+	if split != "species" {
+		perm := rng.Perm(len(items))
+		for i, p := range perm {
+			out[p] = i % k
+		}
+		return out
+	}
+	var species []string
+	seen := map[string]bool{}
+	for _, it := range items {
+		if !seen[it.Species] {
+			seen[it.Species] = true
+			species = append(species, it.Species)
+		}
+	}
+	sort.Strings(species)
+	rng.Shuffle(len(species), func(i, j int) { species[i], species[j] = species[j], species[i] })
+	of := map[string]int{}
+	for i, s := range species {
+		of[s] = i % k
+	}
+	for i, it := range items {
+		out[i] = of[it.Species]
+	}
+	return out
+}
+
+func labelOf(it eval.Labelled, label string) string {
+	if label == "species" {
+		return it.Species
+	}
+	return it.Class
+}
+
+// catch turns a panic from graph building (GoMLX reports errors by panicking)
+// into the function's returned error.
+func catch(err *error) {
+	if r := recover(); r != nil {
+		if e, ok := r.(error); ok {
+			*err = fmt.Errorf("classifier: %w", e)
+			return
+		}
+		*err = fmt.Errorf("classifier: %v", r)
+	}
+}
