@@ -45,8 +45,8 @@ const (
 func CreateDefaultContext() *context.Context {
 	ctx := context.New()
 	ctx.SetParams(map[string]any{
-		ParamHidden: 64, ParamSteps: 300, ParamPool: 4, ParamDropout: 0.2, ParamSeed: 1,
-		optimizers.ParamOptimizer: "adamw", optimizers.ParamLearningRate: 3e-3,
+		ParamHidden: 64, ParamSteps: 100, ParamPool: 8, ParamDropout: 0.2, ParamSeed: 1,
+		optimizers.ParamOptimizer: "adamw", optimizers.ParamLearningRate: 1e-2,
 	})
 	return ctx
 }
@@ -75,7 +75,7 @@ func Train(b backends.Backend, items []eval.Labelled, kind, label, settings stri
 	if err := ctx.SetRNGStateFromSeed(int64(context.GetParamOr(ctx, ParamSeed, 1))); err != nil {
 		return nil, err
 	}
-	c = &Classifier{pool: max(1, context.GetParamOr(ctx, ParamPool, 4)), ctx: ctx}
+	c = &Classifier{pool: max(1, context.GetParamOr(ctx, ParamPool, 8)), ctx: ctx}
 	index := map[string]int{}
 	for _, it := range items {
 		l := labelOf(it, label)
@@ -103,7 +103,7 @@ func Train(b backends.Backend, items []eval.Labelled, kind, label, settings stri
 	trainer := train.NewTrainer(b, ctx, modelFn, losses.SparseCategoricalCrossEntropyLogits, optimizers.FromContext(ctx), nil, nil)
 	// Full batch: every step sees the whole training set.
 	inputs, labels := []*tensors.Tensor{x}, []*tensors.Tensor{tensors.FromFlatDataAndDimensions(y, len(y), 1)}
-	for range context.GetParamOr(ctx, ParamSteps, 300) {
+	for range context.GetParamOr(ctx, ParamSteps, 100) {
 		if _, err := trainer.TrainStep(nil, inputs, labels); err != nil {
 			return nil, err
 		}

@@ -39,7 +39,7 @@ func TestCrossValidateLearnsClasses(t *testing.T) {
 	items := eval.Shuffled(synthetic(t), 1)[:240]
 	b := backend.MustNew("")
 	for _, split := range []string{"random", "species"} {
-		conf, err := CrossValidate(b, items, "source", "class", split, 5, "steps=150", 3)
+		conf, err := CrossValidate(b, items, "source", "class", split, 5, "", 3)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -19,6 +19,7 @@ const (
 	ParamLatent          = "latent_dim"      // latent dimensions
 	ParamResidual        = "residual"        // add the small residual head
 	ParamBaseline        = "baseline"        // smooth background: this many non-negative Bernstein polynomials (0: none)
+	ParamTemplate        = "template"        // add a gated copy of the training targets' mean spectrum (the decoder's empirical background)
 	ParamKLWeight        = "kl_weight"       // β, after warm-up
 	ParamKLWarmup        = "kl_warmup_steps" // β grows linearly from 0 over these steps
 	ParamPearsonWeight   = "pearson_weight"  // weight of 1 − Pearson r in the reconstruction loss
@@ -45,7 +46,7 @@ func CreateDefaultContext() *context.Context {
 	ctx.SetParams(map[string]any{
 		ParamFrom: "infrared", ParamTo: "raman", ParamPrior: "pvoigt",
 		ParamPeaks: 24, ParamInPeaks: 16, ParamHidden: 256, ParamHidden2: 128, ParamLatent: 32,
-		ParamResidual: true, ParamBaseline: 0, ParamKLWeight: 1e-3, ParamKLWarmup: 400,
+		ParamResidual: true, ParamBaseline: 0, ParamTemplate: true, ParamKLWeight: 1e-3, ParamKLWarmup: 400,
 		ParamPearsonWeight: 0.5, ParamPeakWeight: 0.1, ParamSelfWeight: 0.0,
 		ParamBatchSize: 32, ParamSteps: 1500, ParamDropout: 0.1, ParamSeed: 1,
 		ParamEvalEvery: 100, ParamCheckpointEvery: 250, ParamPatience: 0, ParamGridPoints: 1024, ParamAnchors: true, ParamDecoder: "physics",

@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/gomlx/gomlx/pkg/core/dtypes"
+	"github.com/gomlx/gomlx/pkg/core/shapes"
 	. "github.com/gomlx/gomlx/pkg/core/graph" //nolint:revive // GoMLX graph code reads best unqualified, as in its examples
 	"github.com/gomlx/gomlx/pkg/ml/context"
 	"github.com/gomlx/gomlx/pkg/ml/layers"
@@ -22,7 +23,8 @@ type hparams struct {
 	k, inPeaks            int
 	hidden, hidden2, zdim int
 	residual              bool
-	baseline              int // Bernstein basis functions of the background (0: none)
+	baseline              int  // Bernstein basis functions of the background (0: none)
+	template              bool // add a gated copy of the mean training target
 	klWeight, klWarmup    float64
 	pearsonW, peakW       float64
 	selfW, dropout        float64
@@ -48,7 +50,7 @@ func readHParams(ctx *context.Context) (hparams, error) {
 		k: context.GetParamOr(ctx, ParamPeaks, 24), inPeaks: context.GetParamOr(ctx, ParamInPeaks, 16),
 		hidden: context.GetParamOr(ctx, ParamHidden, 256), hidden2: context.GetParamOr(ctx, ParamHidden2, 128),
 		zdim: context.GetParamOr(ctx, ParamLatent, 32), residual: context.GetParamOr(ctx, ParamResidual, true),
-		baseline: context.GetParamOr(ctx, ParamBaseline, 0),
+		baseline: context.GetParamOr(ctx, ParamBaseline, 0), template: context.GetParamOr(ctx, ParamTemplate, false),
 		klWeight: context.GetParamOr(ctx, ParamKLWeight, 1e-3), klWarmup: context.GetParamOr(ctx, ParamKLWarmup, 400.0),
 		pearsonW: context.GetParamOr(ctx, ParamPearsonWeight, 0.5), peakW: context.GetParamOr(ctx, ParamPeakWeight, 0.1),
 		selfW: context.GetParamOr(ctx, ParamSelfWeight, 0.5), dropout: context.GetParamOr(ctx, ParamDropout, 0.1),
@@ -177,10 +179,24 @@ func Decode(ctx *context.Context, hp hparams, z *Node, m spectro.Modality, n int
 		w := Mul(cst(g, 0.5), Sigmoid(Add(layers.Dense(c.In("baseline"), h, true, hp.baseline), cst(g, -3))))
 		y = Add(y, Dot(w, Const(g, bernstein(hp.baseline, n))))
 	}
+	if hp.template {
+		// What every target of the training set shares (a background, the
+		// lines common to a family) is in their mean: the decoder may add it,
+		// gated per sample, and spend its lines on what is specific.
+		t := TemplateVar(ctx, m, n).ValueGraph(g)
+		gate := Sigmoid(Add(layers.Dense(c.In("template_gate"), h, true, 1), cst(g, -1)))
+		y = Add(y, Mul(gate, InsertAxes(t, 0)))
+	}
 	if hp.residual {
 		y = Add(y, Mul(cst(g, 0.1), Tanh(layers.Dense(c.In("residual"), h, true, n))))
 	}
 	return y, lines
+}
+
+// TemplateVar is the mean training target of modality m on its n-point grid:
+// a non-trainable variable, set before training and saved with the model.
+func TemplateVar(ctx *context.Context, m spectro.Modality, n int) *context.Variable {
+	return ctx.In("decoder").In(string(m)).Checked(false).VariableWithShape("template", shapes.Make(dtypes.Float32, n)).SetTrainable(false)
 }
 
 // bernstein returns the k Bernstein basis polynomials of degree k−1 on n

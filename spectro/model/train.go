@@ -194,6 +194,11 @@ func Train(cfg TrainConfig) (sum *Summary, err error) {
 		}
 	}
 
+	if hp.template && !resumed {
+		if err := TemplateVar(ctx, hp.to, hp.n).SetValue(tensors.FromValue(meanTarget(trainEx, hp.n))); err != nil {
+			return nil, err
+		}
+	}
 	trainer := train.NewTrainer(b, ctx, modelFn, lossFn(ctx), optimizers.FromContext(ctx), nil, nil)
 	loop := train.NewLoop(trainer)
 	steps := context.GetParamOr(ctx, ParamSteps, 1500)
@@ -323,6 +328,17 @@ func Train(cfg TrainConfig) (sum *Summary, err error) {
 	}
 	fmt.Fprintf(cfg.Log, "%s: %d steps in %.1fs (%.0f ms/step); model in %s\n", sum.Stopped, sum.Steps, sum.Seconds, sum.MsPerStep, cfg.OutDir)
 	return sum, nil
+}
+
+// meanTarget is the mean of the examples' target spectra (n points).
+func meanTarget(ex []Example, n int) []float32 {
+	m := make([]float32, n)
+	for _, e := range ex {
+		for i, v := range e.Tgt[:n] {
+			m[i] += v / float32(len(ex))
+		}
+	}
+	return m
 }
 
 func scalar(t *tensors.Tensor) float64 {

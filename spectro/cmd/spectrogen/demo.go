@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -16,6 +17,7 @@ import (
 	"github.com/spectrogen-go/spectrogen/spectro"
 	"github.com/spectrogen-go/spectrogen/spectro/atomicfile"
 	"github.com/spectrogen-go/spectrogen/spectro/backend"
+	"github.com/spectrogen-go/spectrogen/spectro/classifier"
 	"github.com/spectrogen-go/spectrogen/spectro/eval"
 	"github.com/spectrogen-go/spectrogen/spectro/fit"
 	"github.com/spectrogen-go/spectrogen/spectro/lineshape"
@@ -50,11 +52,15 @@ func runDemo(ctx context.Context, args []string) error {
 	backendCfg := fs.String("backend", "", "GoMLX backend config (default $GOMLX_BACKEND or the pure-Go backend)")
 	steps := fs.Int("steps", 1200, "training steps of the demo model (infrared → Raman)")
 	prior := fs.String("prior", "voigt", "decoder line shape of the demo model (voigt measured best; see the README's ablation)")
+	priorSteps := fs.Int("prior-steps", 300, "training steps of each model in the prior comparison (0: skip it)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	t0 := time.Now()
-	step := &demoStep{total: 7}
+	step := &demoStep{total: 9}
+	if *priorSteps == 0 {
+		step.total--
+	}
 	var report strings.Builder
 	fmt.Fprintf(&report, "# SpectroGen-Go demo report\n\nGenerated %s by `spectrogen demo --seed %d`.\n\n", time.Now().UTC().Format("2006-01-02 15:04 UTC"), *seed)
 
@@ -140,7 +146,16 @@ func runDemo(ctx context.Context, args []string) error {
 	}
 	step.end("%s", fig)
 	fmt.Fprintf(&report, "\n## One sample per class\n\nInfrared, Raman and XRD of the same specimen, on the evaluation grids, min-max scaled.\n\n![classes](classes.png)\n")
-	if err := demoModel(ctx, step, loaded, *out, *steps, *prior, *backendCfg, &report); err != nil {
+	g, split, err := demoModel(ctx, step, loaded, *out, *steps, *prior, *backendCfg, &report)
+	if err != nil {
+		return err
+	}
+	if *priorSteps > 0 {
+		if err := demoPriors(ctx, step, split, *out, *priorSteps, *backendCfg, &report); err != nil {
+			return err
+		}
+	}
+	if err := demoClassify(step, loaded, g, *out, *backendCfg, &report); err != nil {
 		return err
 	}
 	fmt.Fprintf(&report, "\nTotal run time %.1f s.\n", time.Since(t0).Seconds())
@@ -161,9 +176,12 @@ func firstOfClass(c *samples.Collection, class rruff.Class) *samples.Sample {
 	return c.Samples[0]
 }
 
+// demoSplit is the demo's training and test pairs (test: held-out species).
+type demoSplit struct{ train, test []samples.Pair }
+
 // demoModel fits the Raman spectra's peaks, trains an infrared → Raman model
 // holding out whole species, and evaluates it against the baselines.
-func demoModel(ctx context.Context, step *demoStep, col *samples.Collection, out string, steps int, prior, backendCfg string, report *strings.Builder) error {
+func demoModel(ctx context.Context, step *demoStep, col *samples.Collection, out string, steps int, prior, backendCfg string, report *strings.Builder) (*model.Generator, demoSplit, error) {
 	step.begin("fitting the peaks of every Raman spectrum")
 	jobs := ramanFitJobs(col)
 	fitStart := time.Now()
@@ -185,25 +203,25 @@ func demoModel(ctx context.Context, step *demoStep, col *samples.Collection, out
 	trainP, testP := model.SplitPairs(pairs, "species", 0.2, 7)
 	dir := filepath.Join(out, "model-ir2raman")
 	if err := os.RemoveAll(dir); err != nil {
-		return err
+		return nil, demoSplit{}, err
 	}
 	// No validation set: the demo trains a fixed number of steps (no early
 	// stopping), so every training species is used; the test species stay unseen.
 	sum, err := model.Train(model.TrainConfig{OutDir: dir, From: spectro.Infrared, To: spectro.Raman, Steps: steps, Prior: prior, Backend: backendCfg,
 		TrainPairs: trainP, Context: ctx})
 	if err != nil {
-		return err
+		return nil, demoSplit{}, err
 	}
 	step.end("%.0f ms/step", sum.MsPerStep)
 
 	step.begin("generating and evaluating the %d pairs of held-out species", len(testP))
 	g, err := model.Load(dir, backendCfg)
 	if err != nil {
-		return err
+		return nil, demoSplit{}, err
 	}
 	rep, err := model.EvaluateModel(ctx, g, trainP, testP)
 	if err != nil {
-		return err
+		return nil, demoSplit{}, err
 	}
 	step.end("model Pearson %.3f, pk@5v5 %.3f", rep.Model.Pearson, rep.Model.PK5)
 	fmt.Fprintf(report, "\n## Infrared → Raman on species never seen in training\n\n%s prior, trained %d steps (%.0f ms/step, %.0f s) on %d pairs; tested on %d pairs of %d held-out species. Metrics from the evaluation protocol (Pearson r, RMSE after rescaling, RMSE of the clipped output, share of the 5 main measured peaks matched within ±10 cm⁻¹).\n\n%s",
@@ -223,7 +241,7 @@ func demoModel(ctx context.Context, step *demoStep, col *samples.Collection, out
 	}
 	gens, err := g.Generate(srcs, 30, 1)
 	if err != nil {
-		return err
+		return nil, demoSplit{}, err
 	}
 	var panels []*plot.Plot
 	for i, gen := range gens {
@@ -232,16 +250,16 @@ func demoModel(ctx context.Context, step *demoStep, col *samples.Collection, out
 			plots.Series{Label: "measured", Spectrum: tgts[i]},
 			plots.Series{Label: "generated (5–95% band), min-max scaled", Spectrum: mean, Dashed: true, Lower: lo, Upper: hi})
 		if err != nil {
-			return err
+			return nil, demoSplit{}, err
 		}
 		panels = append(panels, p)
 	}
 	img, err := plots.Grid("png", 2, panels...)
 	if err != nil {
-		return err
+		return nil, demoSplit{}, err
 	}
 	if err := atomicfile.Write(filepath.Join(out, "generated.png"), img); err != nil {
-		return err
+		return nil, demoSplit{}, err
 	}
 	rs := map[string][]float64{"model": nil}
 	for _, sc := range rep.Scores {
@@ -256,12 +274,106 @@ func demoModel(ctx context.Context, step *demoStep, col *samples.Collection, out
 	}
 	hist, err := plots.Histograms("Pearson r on held-out species", "Pearson r", 20, -0.2, 1, rs, "model", "nn1", "pca_ridge", "mean")
 	if err != nil {
-		return err
+		return nil, demoSplit{}, err
 	}
 	if err := plots.WriteFile(filepath.Join(out, "pearson.png"), hist); err != nil {
-		return err
+		return nil, demoSplit{}, err
 	}
 	fmt.Fprintf(report, "\n![generated](generated.png)\n\n![pearson](pearson.png)\n")
+	return g, demoSplit{trainP, testP}, nil
+}
+
+// demoPriors trains one short model per line shape on the same split and
+// compares them with the baselines (the paper's comparison of priors).
+func demoPriors(ctx context.Context, step *demoStep, split demoSplit, out string, steps int, backendCfg string, report *strings.Builder) error {
+	priors := []string{"gauss", "lorentz", "voigt"}
+	step.begin("comparing line-shape priors: %d models of %d steps", len(priors), steps)
+	fmt.Println()
+	vals := map[string][]float64{"Pearson r": nil, "pk@5v5": nil}
+	var rep *model.Report
+	for _, p := range priors {
+		dir := filepath.Join(out, "model-prior-"+p)
+		if err := os.RemoveAll(dir); err != nil {
+			return err
+		}
+		if _, err := model.Train(model.TrainConfig{OutDir: dir, From: spectro.Infrared, To: spectro.Raman, Steps: steps, Prior: p, Backend: backendCfg,
+			TrainPairs: split.train, Context: ctx, Log: io.Discard}); err != nil {
+			return fmt.Errorf("%s prior: %w", p, err)
+		}
+		g, err := model.Load(dir, backendCfg)
+		if err != nil {
+			return err
+		}
+		if rep, err = model.EvaluateModel(ctx, g, split.train, split.test); err != nil {
+			return err
+		}
+		fmt.Printf("      %-8s Pearson %.3f  pk@5v5 %.3f\n", p, rep.Model.Pearson, rep.Model.PK5)
+		vals["Pearson r"] = append(vals["Pearson r"], rep.Model.Pearson)
+		vals["pk@5v5"] = append(vals["pk@5v5"], rep.Model.PK5)
+		if err := os.RemoveAll(dir); err != nil {
+			return err
+		}
+	}
+	groups := append([]string(nil), priors...)
+	for _, b := range []string{"nn1", "pca_ridge", "mean"} {
+		groups = append(groups, b)
+		vals["Pearson r"] = append(vals["Pearson r"], rep.Baselines[b].Pearson)
+		vals["pk@5v5"] = append(vals["pk@5v5"], rep.Baselines[b].PK5)
+	}
+	p, err := plots.Bars(fmt.Sprintf("Line-shape priors, %d steps each, held-out species (baselines right)", steps), "score", groups, vals, "Pearson r", "pk@5v5")
+	if err != nil {
+		return err
+	}
+	if err := plots.WriteFile(filepath.Join(out, "priors.png"), p); err != nil {
+		return err
+	}
+	step.end("%s", filepath.Join(out, "priors.png"))
+	fmt.Fprintf(report, "\n## Line-shape priors\n\nThe same split, %d training steps per prior (shorter than the main model, so lower scores).\n\n| prior or baseline | Pearson | pk@5v5 |\n|---|---|---|\n", steps)
+	for i, g := range groups {
+		fmt.Fprintf(report, "| %s | %.3f | %.3f |\n", g, vals["Pearson r"][i], vals["pk@5v5"][i])
+	}
+	fmt.Fprintf(report, "\n![priors](priors.png)\n")
+	return nil
+}
+
+// demoClassify predicts chemical class and species from measured infrared,
+// measured Raman, the demo model's generated Raman, and infrared + generated.
+func demoClassify(step *demoStep, col *samples.Collection, g *model.Generator, out, backendCfg string, report *strings.Builder) error {
+	step.begin("classifying from measured and generated spectra (1-NN and a GoMLX perceptron)")
+	items, kinds, _, err := labelledSamples(col, spectro.Infrared, spectro.Raman, g)
+	if err != nil {
+		return err
+	}
+	b, err := backend.New(backendCfg)
+	if err != nil {
+		return err
+	}
+	rep, err := classifier.Evaluate(b, items, kinds, classifier.Options{Seed: 1})
+	if err != nil {
+		return err
+	}
+	lso := classifier.Task{Label: "class", Split: "species"}
+	var panels []*plot.Plot
+	for _, k := range []string{"source", "generated"} {
+		c := rep.Confusion[classifier.Key("mlp", lso, k)]
+		name := map[string]string{"source": "measured infrared", "generated": "generated Raman"}[k]
+		p, err := plots.Matrix(fmt.Sprintf("class from %s: %.0f%% (leave-species-out)", name, 100*c.Accuracy()), c.Labels, c.Counts)
+		if err != nil {
+			return err
+		}
+		panels = append(panels, p)
+	}
+	img, err := plots.Row("png", panels...)
+	if err != nil {
+		return err
+	}
+	if err := atomicfile.Write(filepath.Join(out, "confusion.png"), img); err != nil {
+		return err
+	}
+	step.end("class from infrared %.3f, from generated Raman %.3f (perceptron, leave-species-out)", rep.Get("mlp", lso, "source"), rep.Get("mlp", lso, "generated"))
+	fmt.Fprintf(report, "\n## Classification\n\n%d samples. 1-NN is leave-one-out; the perceptron is 5-fold cross-validated (by species for leave-species-out). "+
+		"\"generated\" is the demo model's Raman from each sample's infrared (the model saw the training species' Raman, so for them it is close to measured).\n\n%s\n![confusion](confusion.png)\n",
+		rep.N, rep.Table())
 	return nil
 }
 
