@@ -277,7 +277,11 @@ func Train(cfg TrainConfig) (sum *Summary, err error) {
 			lastPrint = time.Now()
 			done := step - start
 			ms := float64(time.Since(t0).Milliseconds()) / float64(max(done, 1))
-			fmt.Fprintf(cfg.Log, "step %5d/%d  loss %.5f  val %.5f  %.0f ms/step  ETA %s\n", step, steps, sum.TrainLoss, sum.ValLoss, ms,
+			val := "" // no validation set: no column
+			if valDS != nil {
+				val = fmt.Sprintf("  val %.5f", sum.ValLoss)
+			}
+			fmt.Fprintf(cfg.Log, "step %5d/%d  loss %.5f%s  %.0f ms/step  ETA %s\n", step, steps, sum.TrainLoss, val, ms,
 				(time.Duration(ms*float64(steps-step)) * time.Millisecond).Round(time.Second))
 		}
 		if cfg.OnStep != nil {

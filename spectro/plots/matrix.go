@@ -102,6 +102,7 @@ func Bars(title, yLabel string, groups []string, values map[string][]float64, or
 	p := plot.New()
 	p.Title.Text, p.Y.Label.Text = title, yLabel
 	w := vg.Points(14)
+	top := 0.0
 	for i, name := range order {
 		v := values[name]
 		if len(v) != len(groups) {
@@ -111,6 +112,9 @@ func Bars(title, yLabel string, groups []string, values map[string][]float64, or
 		if err != nil {
 			return nil, fmt.Errorf("bars %q, series %q: %w", title, name, err)
 		}
+		for _, x := range v {
+			top = max(top, x)
+		}
 		b.Color = Palette[i%len(Palette)]
 		b.LineStyle.Width = 0
 		b.Offset = w * vg.Length(float64(i)-float64(len(order)-1)/2)
@@ -118,6 +122,7 @@ func Bars(title, yLabel string, groups []string, values map[string][]float64, or
 		p.Legend.Add(name, b)
 	}
 	p.NominalX(groups...)
+	p.Y.Max = 1.25 * top // room for the legend above the bars
 	p.Legend.Top = true
 	p.Add(plotter.NewGrid())
 	return p, nil
