@@ -114,6 +114,8 @@ type notebook struct {
 			Data       map[string]any `json:"data"`
 			EName      string         `json:"ename"`
 			EValue     string         `json:"evalue"`
+			Name       string         `json:"name"` // stream: stdout or stderr
+			Text       any            `json:"text"`
 		} `json:"outputs"`
 	} `json:"cells"`
 }
@@ -121,11 +123,14 @@ type notebook struct {
 var (
 	styleRe = regexp.MustCompile(`(?s)<style.*?</style>`)
 	tagRe   = regexp.MustCompile(`<[^>]+>`)
+	// GoNB reports a cell whose program panicked or exited non-zero only on
+	// stderr, ending with Go's "exit status N" line, without an error output.
+	exitRe = regexp.MustCompile(`(?m)^exit status [1-9][0-9]*\s*$`)
 )
 
 // check fails on the first cell with an error output (GoNB reports compile
-// errors as HTML before the error output; its text is included) and when no
-// image was displayed.
+// errors as HTML before the error output; its text is included), on a cell
+// whose program exited non-zero (a panic, os.Exit), and when no image was displayed.
 func check(path string) error {
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -145,6 +150,9 @@ func check(path string) error {
 			}
 			if o.OutputType == "error" {
 				return fmt.Errorf("cell %d: %s: %s\n%s", i, o.EName, o.EValue, tail(strings.Join(html, "\n"), 25))
+			}
+			if text := joinText(o.Text); o.OutputType == "stream" && o.Name == "stderr" && exitRe.MatchString(text) {
+				return fmt.Errorf("cell %d: the program failed:\n%s", i, tail(text, 25))
 			}
 			if _, ok := o.Data["image/png"]; ok {
 				images++

@@ -104,16 +104,17 @@ func TestDemo(t *testing.T) {
 		t.Skip("demo runs the whole pipeline")
 	}
 	out := t.TempDir()
-	stdout, stderr, code := run(t, "demo", "--out", out, "--steps", "30")
+	stdout, stderr, code := run(t, "demo", "--out", out, "--steps", "30", "--prior-steps", "20")
 	if code != 0 {
 		t.Fatalf("demo failed: %s\n%s", stdout, stderr)
 	}
 	report, err := os.ReadFile(filepath.Join(out, "report.md"))
 	if err != nil || !strings.Contains(string(report), "Backend: ") || !strings.Contains(string(report), "| carbonate | 8 | 80 |") ||
-		!strings.Contains(string(report), "| model |") || !strings.Contains(string(report), "| pca_ridge |") || !strings.Contains(string(report), "median R²") {
+		!strings.Contains(string(report), "| model |") || !strings.Contains(string(report), "| pca_ridge |") || !strings.Contains(string(report), "median R²") ||
+		!strings.Contains(string(report), "| voigt |") || !strings.Contains(string(report), "| class | leave-species-out | perceptron (GoMLX) |") {
 		t.Errorf("report:\n%s", report)
 	}
-	for _, f := range []string{"classes.png", "sample.png", "generated.png", "pearson.png", "model-ir2raman/model.json"} {
+	for _, f := range []string{"classes.png", "sample.png", "generated.png", "pearson.png", "priors.png", "confusion.png", "model-ir2raman/model.json"} {
 		if st, err := os.Stat(filepath.Join(out, f)); err != nil || st.Size() < 300 {
 			t.Errorf("%s: %v", f, err)
 		}
