@@ -150,3 +150,39 @@ func TestDemo(t *testing.T) {
 		check("baselines."+b, bs[b])
 	}
 }
+
+func TestClassifyJSON(t *testing.T) {
+	stdout, stderr, code := run(t, "classify", "--data", "synthetic", "--set", "steps=10", "--folds", "3", "--json")
+	if code != 0 {
+		t.Fatalf("classify failed: %s", stderr)
+	}
+	var got struct {
+		From, To string
+		N        int
+		Kinds    []string
+		Majority map[string]float64
+		Accuracy map[string]map[string]map[string]map[string]float64
+	}
+	if err := json.Unmarshal([]byte(stdout), &got); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, stdout)
+	}
+	if got.From != "infrared" || got.To != "raman" || got.N != 560 || len(got.Kinds) != 2 {
+		t.Errorf("header: %+v", got)
+	}
+	for _, m := range []string{"nn1", "mlp"} {
+		for _, task := range [][2]string{{"class", "random"}, {"class", "species"}, {"species", "random"}} {
+			for _, k := range got.Kinds {
+				acc, ok := got.Accuracy[m][task[0]][task[1]][k]
+				if !ok || acc < 0 || acc > 1 {
+					t.Errorf("accuracy %s/%s/%s/%s = %v (present %v)", m, task[0], task[1], k, acc, ok)
+				}
+			}
+		}
+	}
+	if a := got.Accuracy["nn1"]["class"]["random"]["source"]; a < got.Majority["class"]+0.3 {
+		t.Errorf("1-NN class accuracy %.3f hardly beats the majority %.3f", a, got.Majority["class"])
+	}
+	if _, stderr, code := run(t, "classify", "--data", "synthetic", "--set", "nonsense"); code == 0 || !strings.Contains(stderr, "nonsense") {
+		t.Errorf("bad --set: exit %d, %s", code, stderr)
+	}
+}
