@@ -76,25 +76,14 @@ func Train(b backends.Backend, items []eval.Labelled, kind, label, settings stri
 		return nil, err
 	}
 	c = &Classifier{pool: max(1, context.GetParamOr(ctx, ParamPool, 8)), ctx: ctx}
-	index := map[string]int{}
-	for _, it := range items {
-		l := labelOf(it, label)
-		if _, ok := index[l]; !ok {
-			index[l] = 0
-			c.Labels = append(c.Labels, l)
-		}
-	}
-	sort.Strings(c.Labels)
-	for i, l := range c.Labels {
-		index[l] = i
-	}
+	c.Labels = eval.NewConfusion(items, label).Labels
 	x, err := c.features(items, kind)
 	if err != nil {
 		return nil, err
 	}
 	y := make([]int32, len(items))
 	for i, it := range items {
-		y[i] = int32(index[labelOf(it, label)])
+		y[i] = int32(sort.SearchStrings(c.Labels, it.Label(label)))
 	}
 	nClasses := len(c.Labels)
 	modelFn := func(ctx *context.Context, _ any, inputs []*Node) []*Node {
@@ -195,23 +184,7 @@ func Pooled(v []float64, pool int) []float32 {
 // be right: use it for the class). Labels present only in a test fold count as
 // errors, as they would in use.
 func CrossValidate(b backends.Backend, items []eval.Labelled, kind, label, split string, folds int, settings string, seed uint64) (eval.Confusion, error) {
-	all := map[string]bool{}
-	for _, it := range items {
-		all[labelOf(it, label)] = true
-	}
-	labels := make([]string, 0, len(all))
-	for l := range all {
-		labels = append(labels, l)
-	}
-	sort.Strings(labels)
-	index := map[string]int{}
-	for i, l := range labels {
-		index[l] = i
-	}
-	conf := eval.Confusion{Labels: labels, Counts: make([][]int, len(labels))}
-	for i := range conf.Counts {
-		conf.Counts[i] = make([]int, len(labels))
-	}
+	conf := eval.NewConfusion(items, label)
 	fold := Folds(items, split, folds, seed)
 	for f := range folds {
 		var trainI, testI []eval.Labelled
@@ -234,7 +207,7 @@ func CrossValidate(b backends.Backend, items []eval.Labelled, kind, label, split
 			return conf, err
 		}
 		for i, it := range testI {
-			conf.Counts[index[labelOf(it, label)]][index[pred[i]]]++
+			conf.Add(it.Label(label), pred[i])
 		}
 	}
 	return conf, nil
@@ -270,13 +243,6 @@ func Folds(items []eval.Labelled, split string, k int, seed uint64) []int {
 		out[i] = of[it.Species]
 	}
 	return out
-}
-
-func labelOf(it eval.Labelled, label string) string {
-	if label == "species" {
-		return it.Species
-	}
-	return it.Class
 }
 
 // catch turns a panic from graph building (GoMLX reports errors by panicking)

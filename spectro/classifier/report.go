@@ -99,7 +99,7 @@ func Evaluate(b backends.Backend, items []eval.Labelled, kinds []string, opt Opt
 func withLabel(items []eval.Labelled, label string) []eval.Labelled {
 	var out []eval.Labelled
 	for _, it := range items {
-		if labelOf(it, label) != "" {
+		if it.Label(label) != "" {
 			out = append(out, it)
 		}
 	}

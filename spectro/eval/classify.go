@@ -16,10 +16,51 @@ type Labelled struct {
 	Features       map[string][]float64
 }
 
+// Label returns the item's species for label "species", else its chemical class.
+func (it Labelled) Label(label string) string {
+	if label == "species" {
+		return it.Species
+	}
+	return it.Class
+}
+
 // Confusion counts true (row) against predicted (column) labels.
 type Confusion struct {
 	Labels []string
 	Counts [][]int
+}
+
+// NewConfusion returns an empty matrix over the distinct labels of items, sorted.
+func NewConfusion(items []Labelled, label string) Confusion {
+	set := map[string]bool{}
+	for _, it := range items {
+		set[it.Label(label)] = true
+	}
+	labels := make([]string, 0, len(set))
+	for l := range set {
+		labels = append(labels, l)
+	}
+	sort.Strings(labels)
+	c := Confusion{Labels: labels, Counts: make([][]int, len(labels))}
+	for i := range c.Counts {
+		c.Counts[i] = make([]int, len(labels))
+	}
+	return c
+}
+
+// Index returns the row (and column) of a label, or -1 if the matrix lacks it.
+func (c Confusion) Index(label string) int {
+	if i := sort.SearchStrings(c.Labels, label); i < len(c.Labels) && c.Labels[i] == label {
+		return i
+	}
+	return -1
+}
+
+// Add counts one prediction; a label the matrix lacks is ignored.
+func (c Confusion) Add(truth, pred string) {
+	if i, j := c.Index(truth), c.Index(pred); i >= 0 && j >= 0 {
+		c.Counts[i][j]++
+	}
 }
 
 // Accuracy is the share on the diagonal.
@@ -63,29 +104,7 @@ func (c Confusion) String() string {
 // neighbour may be any other sample) or "species" (leave-species-out: no
 // sample of the same species is a neighbour). kind selects the features.
 func ClassifyNN(items []Labelled, kind, label, split string) Confusion {
-	lab := func(it Labelled) string {
-		if label == "species" {
-			return it.Species
-		}
-		return it.Class
-	}
-	set := map[string]bool{}
-	for _, it := range items {
-		set[lab(it)] = true
-	}
-	var labels []string
-	for l := range set {
-		labels = append(labels, l)
-	}
-	sort.Strings(labels)
-	index := map[string]int{}
-	for i, l := range labels {
-		index[l] = i
-	}
-	c := Confusion{Labels: labels, Counts: make([][]int, len(labels))}
-	for i := range c.Counts {
-		c.Counts[i] = make([]int, len(labels))
-	}
+	c := NewConfusion(items, label)
 	norms := make([]float64, len(items))
 	for i, it := range items {
 		norms[i] = floats.Norm(it.Features[kind], 2)
@@ -102,7 +121,7 @@ func ClassifyNN(items []Labelled, kind, label, split string) Confusion {
 			}
 		}
 		if best >= 0 {
-			c.Counts[index[lab(a)]][index[lab(items[best])]]++
+			c.Add(a.Label(label), items[best].Label(label))
 		}
 	}
 	return c
@@ -113,10 +132,7 @@ func Majority(items []Labelled, label string) float64 {
 	n := map[string]int{}
 	m := 0
 	for _, it := range items {
-		l := it.Class
-		if label == "species" {
-			l = it.Species
-		}
+		l := it.Label(label)
 		n[l]++
 		m = max(m, n[l])
 	}

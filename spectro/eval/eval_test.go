@@ -128,3 +128,20 @@ func TestClassifyNNSplits(t *testing.T) {
 		t.Errorf("majority %g", m)
 	}
 }
+
+func TestConfusionAdd(t *testing.T) {
+	items := []Labelled{{Species: "calcite", Class: "carbonate"}, {Species: "quartz", Class: "oxide"}, {Species: "aragonite", Class: "carbonate"}}
+	c := NewConfusion(items, "class")
+	if len(c.Labels) != 2 || c.Labels[0] != "carbonate" || c.Labels[1] != "oxide" {
+		t.Fatalf("labels %v", c.Labels)
+	}
+	c.Add("carbonate", "carbonate")
+	c.Add("oxide", "carbonate")
+	c.Add("sulfate", "oxide") // not in the matrix: ignored
+	if c.Counts[0][0] != 1 || c.Counts[1][0] != 1 || c.Accuracy() != 0.5 || c.Index("sulfate") != -1 {
+		t.Errorf("counts %v, accuracy %g", c.Counts, c.Accuracy())
+	}
+	if got := NewConfusion(items, "species").Labels; len(got) != 3 || got[0] != "aragonite" {
+		t.Errorf("species labels %v", got)
+	}
+}

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gomlx/gomlx/backends"
+
 	"gonum.org/v1/plot"
 
 	"github.com/spectrogen-go/spectrogen/datasets/rruff"
@@ -155,7 +157,7 @@ func runDemo(ctx context.Context, args []string) error {
 			return err
 		}
 	}
-	if err := demoClassify(step, loaded, g, *out, *backendCfg, &report); err != nil {
+	if err := demoClassify(step, loaded, g, b, *out, &report); err != nil {
 		return err
 	}
 	fmt.Fprintf(&report, "\nTotal run time %.1f s.\n", time.Since(t0).Seconds())
@@ -338,13 +340,9 @@ func demoPriors(ctx context.Context, step *demoStep, split demoSplit, out string
 
 // demoClassify predicts chemical class and species from measured infrared,
 // measured Raman, the demo model's generated Raman, and infrared + generated.
-func demoClassify(step *demoStep, col *samples.Collection, g *model.Generator, out, backendCfg string, report *strings.Builder) error {
+func demoClassify(step *demoStep, col *samples.Collection, g *model.Generator, b backends.Backend, out string, report *strings.Builder) error {
 	step.begin("classifying from measured and generated spectra (1-NN and a GoMLX perceptron)")
 	items, kinds, _, err := labelledSamples(col, spectro.Infrared, spectro.Raman, g)
-	if err != nil {
-		return err
-	}
-	b, err := backend.New(backendCfg)
 	if err != nil {
 		return err
 	}
