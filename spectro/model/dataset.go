@@ -21,6 +21,7 @@ import (
 // target's peak centres (normalised) with weights for the peak-table term.
 type Example struct {
 	Key, Species, Class string
+	Dir                 Direction
 	Src, Tgt            []float32
 	SrcPeaks            []float32
 	TgtCenters          []float32
@@ -89,7 +90,7 @@ func OnGrids(pairs []samples.Pair, from, to spectro.Modality) ([]Example, error)
 		if err != nil {
 			return nil, err
 		}
-		exs[i] = Example{Key: p.Sample.Key, Species: p.Sample.Mineral, Class: string(p.Sample.Class),
+		exs[i] = Example{Key: p.Sample.Key, Species: p.Sample.Mineral, Class: string(p.Sample.Class), Dir: Direction{from, to},
 			Src: f32(src.Y), Tgt: f32(tgt.Y), Source: p.Source, Target: p.Target, srcY: src.Y, tgtY: tgt.Y}
 	}
 	return exs, nil
@@ -99,6 +100,20 @@ func OnGrids(pairs []samples.Pair, from, to spectro.Modality) ([]Example, error)
 // source's fitted, the target's from the samples' ground truth where they have
 // it (synthetic data), else fitted (batch, all cores).
 func Prepare(ctx context.Context, pairs []samples.Pair, from, to spectro.Modality, inPeaks int) ([]Example, error) {
+	return prepare(ctx, pairs, from, to, inPeaks, fitCache{})
+}
+
+// fitCache keeps peak tables fitted by Prepare, so a spectrum that is the
+// source or target of several pairs (several directions of a multi-modal
+// model) is fitted once.
+type fitCache map[fitKey]spectro.PeakTable
+
+type fitKey struct {
+	s *spectro.Spectrum
+	k int
+}
+
+func prepare(ctx context.Context, pairs []samples.Pair, from, to spectro.Modality, inPeaks int, cache fitCache) ([]Example, error) {
 	exs, err := OnGrids(pairs, from, to)
 	if err != nil {
 		return nil, err
@@ -106,23 +121,24 @@ func Prepare(ctx context.Context, pairs []samples.Pair, from, to spectro.Modalit
 	gs, gt := spectro.DefaultGrid(from), spectro.DefaultGrid(to)
 	xs, xt := gs.Points(), gt.Points()
 	var jobs []fit.Job
-	type slot struct {
-		ex     int
-		target bool
+	var jobKeys []fitKey
+	queued := map[fitKey]bool{}
+	queue := func(key fitKey, x, y []float64) {
+		if _, done := cache[key]; done || queued[key] {
+			return
+		}
+		queued[key] = true
+		jobs = append(jobs, fit.Job{X: x, Y: y, Shape: lineshape.PseudoVoigt, Guess: fit.GuessOptions{MaxPeaks: key.k, Baseline: 0}})
+		jobKeys = append(jobKeys, key)
 	}
-	var slots []slot
 	for i, p := range pairs {
 		// Peak tables are always fitted on the source (as at inference time);
 		// the target's come from ground truth when the sample has it.
 		if inPeaks > 0 {
-			jobs = append(jobs, fit.Job{X: xs, Y: exs[i].srcY, Shape: lineshape.PseudoVoigt, Guess: fit.GuessOptions{MaxPeaks: inPeaks, Baseline: 0}})
-			slots = append(slots, slot{i, false})
+			queue(fitKey{p.Source, inPeaks}, xs, exs[i].srcY)
 		}
-		if truth := p.Sample.Peaks[to]; len(truth) > 0 {
-			exs[i].TgtCenters, exs[i].TgtWeights = tableTerm(truth, gt)
-		} else {
-			jobs = append(jobs, fit.Job{X: xt, Y: exs[i].tgtY, Shape: lineshape.PseudoVoigt, Guess: fit.GuessOptions{MaxPeaks: TableSlots, Baseline: 0}})
-			slots = append(slots, slot{i, true})
+		if len(p.Sample.Peaks[to]) == 0 {
+			queue(fitKey{p.Target, TableSlots}, xt, exs[i].tgtY)
 		}
 	}
 	results := fit.FitBatch(ctx, jobs, fit.Options{MaxEval: 300}, 0, nil)
@@ -134,12 +150,17 @@ func Prepare(ctx context.Context, pairs []samples.Pair, from, to spectro.Modalit
 		if r.Err == nil {
 			table = r.Result.Peaks()
 		}
-		s := slots[j]
-		if s.target {
-			exs[s.ex].TgtCenters, exs[s.ex].TgtWeights = tableTerm(table, gt)
+		cache[jobKeys[j]] = table
+	}
+	for i, p := range pairs {
+		e := &exs[i]
+		if inPeaks > 0 {
+			e.SrcPeaks, e.AnchorsTgt, e.AnchorsSrc, e.AnchorMask = sourceFeatures(cache[fitKey{p.Source, inPeaks}], gs, gt, inPeaks)
+		}
+		if truth := p.Sample.Peaks[to]; len(truth) > 0 {
+			e.TgtCenters, e.TgtWeights = tableTerm(truth, gt)
 		} else {
-			e := &exs[s.ex]
-			e.SrcPeaks, e.AnchorsTgt, e.AnchorsSrc, e.AnchorMask = sourceFeatures(table, gs, gt, inPeaks)
+			e.TgtCenters, e.TgtWeights = tableTerm(cache[fitKey{p.Target, TableSlots}], gt)
 		}
 	}
 	return exs, nil
@@ -178,9 +199,10 @@ func f32(v []float64) []float32 {
 	return out
 }
 
-// Dataset feeds examples to GoMLX in batches. For training it shuffles every
-// pass (deterministically from its seed) and never ends; for evaluation it
-// yields each example once, then io.EOF.
+// Dataset feeds examples to GoMLX in batches of one direction each (the
+// batch's spec is its Direction). For training it shuffles every pass
+// (deterministically from its seed), takes the directions in turn and never
+// ends; for evaluation it yields each example once, then io.EOF.
 type Dataset struct {
 	name     string
 	exs      []Example
@@ -188,17 +210,36 @@ type Dataset struct {
 	inPeaks  int
 	infinite bool
 	seed     uint64
-	epoch    uint64
-	order    []int
-	pos      int
+	streams  []*stream
+	turn     int // training: the stream of the next batch
 }
 
-// NewDataset makes a dataset; infinite for training.
+// stream is one direction's examples and its place in them.
+type stream struct {
+	dir   Direction
+	idx   []int // indices into Dataset.exs
+	epoch uint64
+	order []int
+	pos   int
+}
+
+// NewDataset makes a dataset; infinite for training. Directions come in the
+// order of their first example.
 func NewDataset(name string, exs []Example, batch, inPeaks int, infinite bool, seed uint64) (*Dataset, error) {
 	if len(exs) == 0 {
 		return nil, fmt.Errorf("dataset %s: no examples", name)
 	}
 	d := &Dataset{name: name, exs: exs, batch: batch, inPeaks: inPeaks, infinite: infinite, seed: seed}
+	byDir := map[Direction]*stream{}
+	for i, e := range exs {
+		s := byDir[e.Dir]
+		if s == nil {
+			s = &stream{dir: e.Dir}
+			byDir[e.Dir] = s
+			d.streams = append(d.streams, s)
+		}
+		s.idx = append(s.idx, i)
+	}
 	d.Reset()
 	return d, nil
 }
@@ -206,20 +247,31 @@ func NewDataset(name string, exs []Example, batch, inPeaks int, infinite bool, s
 // Name implements train.Dataset.
 func (d *Dataset) Name() string { return d.name }
 
-// Reset implements train.Dataset.
-func (d *Dataset) Reset() {
-	d.epoch, d.pos = 0, 0
-	d.shuffle()
+// Directions lists the dataset's directions.
+func (d *Dataset) Directions() []Direction {
+	out := make([]Direction, len(d.streams))
+	for i, s := range d.streams {
+		out[i] = s.dir
+	}
+	return out
 }
 
-func (d *Dataset) shuffle() {
-	d.order = make([]int, len(d.exs))
-	for i := range d.order {
-		d.order[i] = i
+// Reset implements train.Dataset.
+func (d *Dataset) Reset() {
+	d.turn = 0
+	for si, s := range d.streams {
+		s.epoch, s.pos = 0, 0
+		d.shuffle(si)
 	}
+}
+
+func (d *Dataset) shuffle(si int) {
+	s := d.streams[si]
+	s.order = append(s.order[:0], s.idx...)
 	if d.infinite {
-		rng := rand.New(rand.NewPCG(d.seed, d.epoch))
-		rng.Shuffle(len(d.order), func(i, j int) { d.order[i], d.order[j] = d.order[j], d.order[i] })
+		// The first stream keeps the seed's sequence of a one-direction dataset.
+		rng := rand.New(rand.NewPCG(d.seed+uint64(si)*0x9e3779b9, s.epoch))
+		rng.Shuffle(len(s.order), func(i, j int) { s.order[i], s.order[j] = s.order[j], s.order[i] })
 	}
 }
 
@@ -231,29 +283,48 @@ func (d *Dataset) Skip(n int) {
 	}
 }
 
-func (d *Dataset) next() []int {
+// next returns the next batch's direction and example indices (none at the end
+// of an evaluation pass).
+func (d *Dataset) next() (Direction, []int) {
+	if d.infinite {
+		si := d.turn
+		d.turn = (d.turn + 1) % len(d.streams)
+		return d.streams[si].dir, d.take(si)
+	}
+	for ; d.turn < len(d.streams); d.turn++ {
+		if idx := d.take(d.turn); len(idx) > 0 {
+			return d.streams[d.turn].dir, idx
+		}
+	}
+	return Direction{}, nil
+}
+
+// take returns up to a batch of stream si's examples (a full batch for training).
+func (d *Dataset) take(si int) []int {
+	s := d.streams[si]
 	var idx []int
 	for len(idx) < d.batch {
-		if d.pos == len(d.order) {
+		if s.pos == len(s.order) {
 			if !d.infinite {
 				break
 			}
-			d.epoch++
-			d.pos = 0
-			d.shuffle()
+			s.epoch++
+			s.pos = 0
+			d.shuffle(si)
 		}
-		idx = append(idx, d.order[d.pos])
-		d.pos++
+		idx = append(idx, s.order[s.pos])
+		s.pos++
 	}
 	return idx
 }
 
-// Yield implements train.Dataset: inputs [source, source peaks, anchors on the
-// target axis, anchor mask, anchors on the source axis], labels
-// [target, target centres, target weights]. Evaluation batches are padded to
-// full size by repeating examples, so one graph serves every batch.
+// Yield implements train.Dataset: spec is the batch's Direction; inputs
+// [source, source peaks, anchors on the target axis, anchor mask, anchors on
+// the source axis], labels [target, target centres, target weights].
+// Evaluation batches are padded to full size by repeating examples, so one
+// graph per direction serves every batch.
 func (d *Dataset) Yield() (spec any, inputs, labels []*tensors.Tensor, err error) {
-	idx := d.next()
+	dir, idx := d.next()
 	if len(idx) == 0 {
 		return nil, nil, nil, io.EOF
 	}
@@ -261,9 +332,18 @@ func (d *Dataset) Yield() (spec any, inputs, labels []*tensors.Tensor, err error
 		idx = append(idx, idx[len(idx)%len(idx)])
 	}
 	inputs, labels = d.tensors(idx)
-	return nil, inputs, labels, nil
+	return dir, inputs, labels, nil
 }
 
+// probe is a full batch of the first direction's first examples (nil when
+// that direction has fewer than a batch), with its spec.
+func (d *Dataset) probe() (Direction, []int) {
+	s := d.streams[0]
+	if len(s.idx) < d.batch {
+		return s.dir, nil
+	}
+	return s.dir, s.idx[:d.batch]
+}
 func (d *Dataset) tensors(idx []int) (inputs, labels []*tensors.Tensor) {
 	ns, nt := len(d.exs[0].Src), len(d.exs[0].Tgt)
 	ka := max(d.inPeaks, 1)

@@ -176,15 +176,15 @@ func CrossValidate(ctx gocontext.Context, col *samples.Collection, from, to spec
 	return reports, avg, nil
 }
 
-// TrainingPairs returns the pairs a model was trained on (train and validation),
-// from the data and split recorded in its model.json, for fitting baselines.
-func TrainingPairs(info *Info, col *samples.Collection) []samples.Pair {
+// TrainingPairs returns a direction's pairs among the species a model was
+// trained on, from the data and split recorded in its model.json, for fitting baselines.
+func TrainingPairs(info *Info, col *samples.Collection, from, to spectro.Modality) []samples.Pair {
 	keep := map[string]bool{}
 	for _, s := range info.Data.TrainSpecies {
 		keep[s] = true
 	}
 	var out []samples.Pair
-	for _, p := range col.Pairs(info.From, info.To) {
+	for _, p := range col.Pairs(from, to) {
 		if keep[p.Sample.Mineral] {
 			out = append(out, p)
 		}

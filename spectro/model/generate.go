@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"path/filepath"
+	"slices"
 	"sort"
 
 	"github.com/gomlx/gomlx/backends"
@@ -19,14 +20,20 @@ import (
 	"github.com/spectrogen-go/spectrogen/spectro/eval"
 )
 
-// Generator runs a trained model.
+// Generator runs a trained model in one direction (the model's primary one
+// after Load; For gives the others of a multi-modal model).
 type Generator struct {
 	Info    *Info
 	backend backends.Backend
 	ctx     *context.Context
 	hp      hparams
-	enc     *context.Exec
-	dec     *context.Exec
+	dir     Direction
+	execs   map[Direction]*directionExecs // shared by the views of one model
+}
+
+// directionExecs are one direction's compiled encoder and decoder.
+type directionExecs struct {
+	enc, dec *context.Exec
 }
 
 // Load opens a model folder for generation.
@@ -53,32 +60,72 @@ func Load(dir, backendConfig string) (gen *Generator, err error) {
 	if err != nil {
 		return nil, err
 	}
-	g := &Generator{Info: info, backend: b, ctx: ctx.Reuse(), hp: hp}
-	g.enc, err = context.NewExec(b, g.ctx, func(ctx *context.Context, src, peaks *Node) (*Node, *Node) {
+	g := &Generator{Info: info, backend: b, ctx: ctx.Reuse(), hp: hp, dir: hp.main(), execs: map[Direction]*directionExecs{}}
+	_, err = g.compiled()
+	return g, err
+}
+
+// For returns the model translating from → to: the same weights, another
+// direction. A one-direction model knows only its own; a multi-modal model
+// any pair of its modalities.
+func (g *Generator) For(from, to spectro.Modality) (*Generator, error) {
+	d := Direction{from, to}
+	if !g.hp.knows(d) {
+		if len(g.hp.modalities) == 0 {
+			return nil, fmt.Errorf("this model translates %s only, not %s (train with --modalities for a multi-modal model)", g.hp.main(), d)
+		}
+		return nil, fmt.Errorf("this model knows %s; it cannot translate %s", modalityList(g.hp.modalities), d)
+	}
+	view := *g
+	view.dir = d
+	return &view, nil
+}
+
+// Modalities lists what the model reads and writes: its two modalities, or a
+// multi-modal model's list.
+func (g *Generator) Modalities() []spectro.Modality {
+	if len(g.hp.modalities) > 0 {
+		return slices.Clone(g.hp.modalities)
+	}
+	return []spectro.Modality{g.hp.from, g.hp.to}
+}
+
+// compiled returns the direction's executors, building them the first time.
+func (g *Generator) compiled() (*directionExecs, error) {
+	if e := g.execs[g.dir]; e != nil {
+		return e, nil
+	}
+	hp, d := g.hp, g.dir
+	enc, err := context.NewExec(g.backend, g.ctx, func(ctx *context.Context, src, peaks *Node) (*Node, *Node) {
 		if hp.inPeaks == 0 {
 			peaks = nil
 		}
-		return Encode(ctx, hp, src, peaks)
+		return Encode(ctx, hp, d.From, src, peaks)
 	})
 	if err != nil {
 		return nil, err
 	}
-	g.dec, err = context.NewExec(b, g.ctx, func(ctx *context.Context, z, anchors, mask *Node) []*Node {
+	dec, err := context.NewExec(g.backend, g.ctx, func(ctx *context.Context, z, anchors, mask *Node) []*Node {
 		var a *Anchors
-		if hp.anchors {
+		if hp.usesAnchors(d) {
 			a = &Anchors{Centers: anchors, Mask: mask}
 		}
-		y, l := Decode(ctx, hp, z, hp.to, hp.n, a)
+		y, l := Decode(ctx, hp, z, d.To, hp.n, a)
 		return []*Node{y, l.Centers, l.Widths, l.Heights, l.Eta}
 	})
-	return g, err
+	if err != nil {
+		return nil, err
+	}
+	e := &directionExecs{enc: enc, dec: dec}
+	g.execs[d] = e
+	return e, nil
 }
 
-// From and To are the model's direction.
-func (g *Generator) From() spectro.Modality { return g.hp.from }
+// From is the source modality of the generator's direction.
+func (g *Generator) From() spectro.Modality { return g.dir.From }
 
 // To is the target modality.
-func (g *Generator) To() spectro.Modality { return g.hp.to }
+func (g *Generator) To() spectro.Modality { return g.dir.To }
 
 // Generated is a generated spectrum with its uncertainty and its lines.
 type Generated struct {
@@ -93,13 +140,17 @@ type Generated struct {
 // repeatable.
 func (g *Generator) Generate(srcs []*spectro.Spectrum, samples int, seed uint64) (out []Generated, err error) {
 	defer catch(&err)
-	gs, gt := spectro.DefaultGrid(g.hp.from), spectro.DefaultGrid(g.hp.to)
+	ex, err := g.compiled()
+	if err != nil {
+		return nil, err
+	}
+	gs, gt := spectro.DefaultGrid(g.dir.From), spectro.DefaultGrid(g.dir.To)
 	var flat, peaks, anchors, mask []float32
 	ka := max(g.hp.inPeaks, 1)
 	kin := ka * distrib.Fields
 	for _, s := range srcs {
-		if s.Modality != g.hp.from {
-			return nil, fmt.Errorf("%s is %s; this model translates %s → %s", s.Name(), s.Modality, g.hp.from, g.hp.to)
+		if s.Modality != g.dir.From {
+			return nil, fmt.Errorf("%s is %s; this model translates %s", s.Name(), s.Modality, g.dir)
 		}
 		on, err := s.OnGrid(gs)
 		if err != nil {
@@ -114,7 +165,7 @@ func (g *Generator) Generate(srcs []*spectro.Spectrum, samples int, seed uint64)
 		}
 	}
 	n := len(srcs)
-	res, err := g.enc.Exec(tensors.FromFlatDataAndDimensions(flat, n, gs.N), tensors.FromFlatDataAndDimensions(peaks, n, kin))
+	res, err := ex.enc.Exec(tensors.FromFlatDataAndDimensions(flat, n, gs.N), tensors.FromFlatDataAndDimensions(peaks, n, kin))
 	if err != nil {
 		return nil, err
 	}
@@ -122,7 +173,7 @@ func (g *Generator) Generate(srcs []*spectro.Spectrum, samples int, seed uint64)
 	zd := g.hp.zdim
 	anchorT := func() *tensors.Tensor { return tensors.FromFlatDataAndDimensions(anchors, n, ka) }
 	maskT := func() *tensors.Tensor { return tensors.FromFlatDataAndDimensions(mask, n, ka) }
-	mean, err := g.dec.Exec(tensors.FromFlatDataAndDimensions(mu, n, zd), anchorT(), maskT())
+	mean, err := ex.dec.Exec(tensors.FromFlatDataAndDimensions(mu, n, zd), anchorT(), maskT())
 	if err != nil {
 		return nil, err
 	}
@@ -139,7 +190,7 @@ func (g *Generator) Generate(srcs []*spectro.Spectrum, samples int, seed uint64)
 		for j := range y {
 			y[j] = float64(ys[i*gt.N+j])
 		}
-		sp := &spectro.Spectrum{Modality: g.hp.to, X: xs, Y: y, Meta: srcs[i].Meta.Clone()}
+		sp := &spectro.Spectrum{Modality: g.dir.To, X: xs, Y: y, Meta: srcs[i].Meta.Clone()}
 		sp.Meta.Source = ""
 		sp.Meta.Set("generated_from", srcs[i].Name())
 		out[i].Mean = sp
@@ -165,7 +216,7 @@ func (g *Generator) Generate(srcs []*spectro.Spectrum, samples int, seed uint64)
 		for i := range z {
 			z[i] = mu[i] + float32(math.Exp(0.5*float64(logVar[i]))*rng.NormFloat64())
 		}
-		r, err := g.dec.Exec(tensors.FromFlatDataAndDimensions(z, n, zd), anchorT(), maskT())
+		r, err := ex.dec.Exec(tensors.FromFlatDataAndDimensions(z, n, zd), anchorT(), maskT())
 		if err != nil {
 			return nil, err
 		}
@@ -209,11 +260,11 @@ func (g *Generator) Evaluate(exs []Example) ([]eval.Scores, []Generated, error) 
 	if err != nil {
 		return nil, nil, err
 	}
-	gt := spectro.DefaultGrid(g.hp.to)
+	gt := spectro.DefaultGrid(g.dir.To)
 	xs := gt.Points()
 	scores := make([]eval.Scores, len(exs))
 	for i, e := range exs {
-		scores[i] = eval.Score(gens[i].Mean.Y, f64(e.Tgt), xs, g.hp.to.PeakTolerance())
+		scores[i] = eval.Score(gens[i].Mean.Y, f64(e.Tgt), xs, g.dir.To.PeakTolerance())
 	}
 	return scores, gens, nil
 }

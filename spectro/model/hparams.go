@@ -2,9 +2,12 @@ package model
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/gomlx/gomlx/pkg/ml/context"
 	"github.com/gomlx/gomlx/pkg/ml/train/optimizers"
+
+	"github.com/spectrogen-go/spectrogen/spectro"
 )
 
 // Hyperparameter names (keys in the context).
@@ -35,6 +38,12 @@ const (
 	ParamGridPoints      = "grid_points"
 	ParamAnchors         = "anchors" // IR ↔ Raman: also emit lines at the source peak positions (same wavenumber, gated height)
 	ParamDecoder         = "decoder" // "physics" (rendered lines) or "dense" (a plain dense layer to the grid: the ablation)
+	// ParamModalities makes the model multi-modal: a comma-separated list of
+	// modalities ("infrared,raman,xrd") sharing one latent space, each with its
+	// own encoder and decoder; training covers every direction between them
+	// that the data has pairs for. Empty: one direction, from → to.
+	ParamModalities = "modalities"
+	ParamAutoencode = "autoencode" // multi-modal: also train each modality to reconstruct itself (uses samples with one modality)
 )
 
 // Priors are the decoder line shapes.
@@ -50,6 +59,7 @@ func CreateDefaultContext() *context.Context {
 		ParamPearsonWeight: 0.5, ParamPeakWeight: 0.1, ParamSelfWeight: 0.0,
 		ParamBatchSize: 32, ParamSteps: 1500, ParamDropout: 0.1, ParamSeed: 1,
 		ParamEvalEvery: 100, ParamCheckpointEvery: 250, ParamPatience: 0, ParamGridPoints: 1024, ParamAnchors: true, ParamDecoder: "physics",
+		ParamModalities: "", ParamAutoencode: true,
 		optimizers.ParamOptimizer: "adam", optimizers.ParamLearningRate: 1e-3,
 	})
 	return ctx
@@ -78,5 +88,57 @@ func CheckParams(ctx *context.Context) error {
 			return fmt.Errorf("hyperparameter %s must be ≥ 0, got %d", k, v)
 		}
 	}
+	if _, err := parseModalities(context.GetParamOr(ctx, ParamModalities, "")); err != nil {
+		return err
+	}
 	return nil
+}
+
+// parseModalities reads the modalities hyperparameter ("" gives none).
+func parseModalities(s string) ([]spectro.Modality, error) {
+	var out []spectro.Modality
+	seen := map[spectro.Modality]bool{}
+	for _, f := range strings.Split(s, ",") {
+		if f = strings.TrimSpace(f); f == "" {
+			continue
+		}
+		m, err := spectro.ParseModality(f)
+		if err != nil {
+			return nil, fmt.Errorf("hyperparameter %s: %w", ParamModalities, err)
+		}
+		if !seen[m] {
+			seen[m] = true
+			out = append(out, m)
+		}
+	}
+	if len(out) == 1 {
+		return nil, fmt.Errorf("hyperparameter %s=%q: a multi-modal model needs at least two modalities", ParamModalities, s)
+	}
+	return out, nil
+}
+
+// Direction is one translation a model does: from a source modality to a target one
+// (the same for a modality's self-reconstruction). It is also the GoMLX dataset
+// "spec": the trainer compiles one graph per direction.
+type Direction struct {
+	From, To spectro.Modality
+}
+
+func (d Direction) String() string { return string(d.From) + "→" + string(d.To) }
+
+// ParseDirection reads "infrared→raman" or "infrared>raman".
+func ParseDirection(s string) (Direction, error) {
+	a, b, ok := strings.Cut(strings.ReplaceAll(s, ">", "→"), "→")
+	if !ok {
+		return Direction{}, fmt.Errorf("direction %q: want FROM→TO (or FROM>TO)", s)
+	}
+	from, err := spectro.ParseModality(strings.TrimSpace(a))
+	if err != nil {
+		return Direction{}, fmt.Errorf("direction %q: %w", s, err)
+	}
+	to, err := spectro.ParseModality(strings.TrimSpace(b))
+	if err != nil {
+		return Direction{}, fmt.Errorf("direction %q: %w", s, err)
+	}
+	return Direction{from, to}, nil
 }

@@ -3,6 +3,7 @@ package model
 import (
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/gomlx/gomlx/pkg/core/dtypes"
 	. "github.com/gomlx/gomlx/pkg/core/graph" //nolint:revive // GoMLX graph code reads best unqualified, as in its examples
@@ -29,8 +30,44 @@ type hparams struct {
 	pearsonW, peakW       float64
 	selfW, dropout        float64
 	n                     int
-	anchors               bool // anchored lines in use (the option is on and both modalities share the cm⁻¹ axis)
-	dense                 bool // the plain dense decoder (ablation)
+	anchors               bool               // anchored lines wanted (used where both modalities share the cm⁻¹ axis)
+	dense                 bool               // the plain dense decoder (ablation)
+	modalities            []spectro.Modality // multi-modal model's modalities (nil: one direction)
+	autoencode            bool
+}
+
+// usesAnchors reports whether direction d's decoder emits anchored lines.
+func (hp hparams) usesAnchors(d Direction) bool { return hp.anchors && SharedAxis(d.From, d.To) }
+
+// main is the model's primary direction (from → to): the one it was asked for.
+func (hp hparams) main() Direction { return Direction{hp.from, hp.to} }
+
+// directions lists what the model trains: from → to alone, or for a
+// multi-modal model every ordered pair of its modalities (with the
+// self-reconstructions when autoencode is on), the primary direction first.
+func (hp hparams) directions() []Direction {
+	if len(hp.modalities) == 0 {
+		return []Direction{hp.main()}
+	}
+	out := []Direction{hp.main()}
+	for _, a := range hp.modalities {
+		for _, b := range hp.modalities {
+			d := Direction{a, b}
+			if d == hp.main() || (a == b && !hp.autoencode) {
+				continue
+			}
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// knows reports whether the model has an encoder for d.From and a decoder for d.To.
+func (hp hparams) knows(d Direction) bool {
+	if len(hp.modalities) == 0 {
+		return d == hp.main()
+	}
+	return slices.Contains(hp.modalities, d.From) && slices.Contains(hp.modalities, d.To)
 }
 
 func readHParams(ctx *context.Context) (hparams, error) {
@@ -45,6 +82,13 @@ func readHParams(ctx *context.Context) (hparams, error) {
 	if err != nil {
 		return hparams{}, err
 	}
+	mods, err := parseModalities(context.GetParamOr(ctx, ParamModalities, ""))
+	if err != nil {
+		return hparams{}, err
+	}
+	if len(mods) > 0 && (!slices.Contains(mods, from) || !slices.Contains(mods, to)) {
+		return hparams{}, fmt.Errorf("hyperparameter %s=%v must include the direction %s → %s", ParamModalities, mods, from, to)
+	}
 	return hparams{
 		from: from, to: to, prior: context.GetParamOr(ctx, ParamPrior, "pvoigt"),
 		k: context.GetParamOr(ctx, ParamPeaks, 24), inPeaks: context.GetParamOr(ctx, ParamInPeaks, 16),
@@ -55,19 +99,20 @@ func readHParams(ctx *context.Context) (hparams, error) {
 		pearsonW: context.GetParamOr(ctx, ParamPearsonWeight, 0.5), peakW: context.GetParamOr(ctx, ParamPeakWeight, 0.1),
 		selfW: context.GetParamOr(ctx, ParamSelfWeight, 0.5), dropout: context.GetParamOr(ctx, ParamDropout, 0.1),
 		n: context.GetParamOr(ctx, ParamGridPoints, 1024),
-		anchors: context.GetParamOr(ctx, ParamAnchors, true) && SharedAxis(from, to) && context.GetParamOr(ctx, ParamInPeaks, 16) > 0 &&
+		anchors: context.GetParamOr(ctx, ParamAnchors, true) && context.GetParamOr(ctx, ParamInPeaks, 16) > 0 &&
 			context.GetParamOr(ctx, ParamDecoder, "physics") == "physics",
-		dense: context.GetParamOr(ctx, ParamDecoder, "physics") == "dense",
+		dense:      context.GetParamOr(ctx, ParamDecoder, "physics") == "dense",
+		modalities: mods, autoencode: context.GetParamOr(ctx, ParamAutoencode, true),
 	}, nil
 }
 
 func cst(g *Graph, v float64) *Node { return ConstAsDType(g, dtypes.Float32, v) }
 
-// Encode maps a source spectrum [B, N] and its peak vector [B, in_peaks·5]
-// (nil when in_peaks is 0) to the latent mean and log-variance [B, latent].
-func Encode(ctx *context.Context, hp hparams, src, srcPeaks *Node) (mu, logVar *Node) {
+// Encode maps a source spectrum of modality m [B, N] and its peak vector
+// [B, in_peaks·5] (nil when in_peaks is 0) to the latent mean and log-variance [B, latent].
+func Encode(ctx *context.Context, hp hparams, m spectro.Modality, src, srcPeaks *Node) (mu, logVar *Node) {
 	g := src.Graph()
-	c := ctx.In("encoder").In(string(hp.from))
+	c := ctx.In("encoder").In(string(m))
 	h := layers.Dense(c.In("spectrum"), src, true, hp.hidden)
 	if srcPeaks != nil && hp.inPeaks > 0 {
 		h = Add(h, layers.Dense(c.In("peaks"), srcPeaks, false, hp.hidden))
@@ -294,12 +339,17 @@ func klWeight(ctx *context.Context, g *Graph, hp hparams) *Node {
 
 // modelFn is the training graph: inputs [source spectrum, source peak vector,
 // anchors on the target axis, anchor mask, anchors on the source axis],
-// predictions [generated target, generated centres]. The KL term and the
-// self-reconstruction of the source are added as extra losses.
-func modelFn(ctx *context.Context, _ any, inputs []*Node) []*Node {
+// predictions [generated target, generated centres]. spec is the batch's
+// Direction (nil: the primary one): it picks the encoder and the decoder. The
+// KL term and the self-reconstruction of the source are added as extra losses.
+func modelFn(ctx *context.Context, spec any, inputs []*Node) []*Node {
 	hp, err := readHParams(ctx)
 	if err != nil {
 		panic(err)
+	}
+	d := hp.main()
+	if s, ok := spec.(Direction); ok {
+		d = s
 	}
 	src := inputs[0]
 	var srcPeaks *Node
@@ -307,7 +357,7 @@ func modelFn(ctx *context.Context, _ any, inputs []*Node) []*Node {
 		srcPeaks = inputs[1]
 	}
 	g := src.Graph()
-	mu, logVar := Encode(ctx, hp, src, srcPeaks)
+	mu, logVar := Encode(ctx, hp, d.From, src, srcPeaks)
 	z := mu
 	if ctx.IsTraining(g) {
 		eps := ctx.RandomNormal(g, mu.Shape())
@@ -316,16 +366,16 @@ func modelFn(ctx *context.Context, _ any, inputs []*Node) []*Node {
 	kl := Mul(cst(g, -0.5), ReduceSum(Sub(Sub(OnePlus(logVar), Square(mu)), Exp(logVar)), 1))
 	train.AddLoss(ctx, Mul(klWeight(ctx, g, hp), ReduceAllMean(kl)))
 	var anchors *Anchors
-	if hp.anchors {
+	if hp.usesAnchors(d) {
 		anchors = &Anchors{Centers: inputs[2], Mask: inputs[3]}
 	}
-	gen, lines := Decode(ctx, hp, z, hp.to, hp.n, anchors)
-	if hp.selfW > 0 {
+	gen, lines := Decode(ctx, hp, z, d.To, hp.n, anchors)
+	if hp.selfW > 0 && d.From != d.To {
 		var selfAnchors *Anchors
-		if hp.anchors {
+		if hp.usesAnchors(Direction{d.From, d.From}) {
 			selfAnchors = &Anchors{Centers: inputs[4], Mask: inputs[3]}
 		}
-		self, _ := Decode(ctx, hp, z, hp.from, src.Shape().Dimensions[1], selfAnchors)
+		self, _ := Decode(ctx, hp, z, d.From, src.Shape().Dimensions[1], selfAnchors)
 		train.AddLoss(ctx, Mul(cst(g, hp.selfW), ReduceAllMean(reconstruction(self, src, hp.pearsonW))))
 	}
 	return []*Node{gen, lines.Centers}

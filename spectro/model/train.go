@@ -10,6 +10,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -30,9 +31,14 @@ import (
 
 // TrainConfig says what to train on and where to keep it.
 type TrainConfig struct {
-	Data                 string              // folder of spectra in any layout samples.LoadDir reads; "" for the synthetic dataset
-	Collection           *samples.Collection // already loaded samples (instead of Data)
-	From, To             spectro.Modality
+	Data       string              // folder of spectra in any layout samples.LoadDir reads; "" for the synthetic dataset
+	Collection *samples.Collection // already loaded samples (instead of Data)
+	From, To   spectro.Modality
+	// Modalities, if two or more, makes a multi-modal model: one latent
+	// space, an encoder and a decoder per modality, trained on every direction
+	// between them the data has (From → To is the primary one, used for early
+	// stopping and by default in generation).
+	Modalities           []spectro.Modality
 	OutDir               string         // the model folder: checkpoints, model.json; an existing one is resumed
 	Steps                int            // total training steps (0: the hyperparameter's)
 	Seed                 int64          // 0: the hyperparameter's
@@ -77,8 +83,11 @@ type Info struct {
 	Prior    string           `json:"prior"`
 	FromGrid spectro.Grid     `json:"from_grid"`
 	ToGrid   spectro.Grid     `json:"to_grid"`
-	Data     DataInfo         `json:"data"`
-	Training *Summary         `json:"training,omitempty"`
+	// A multi-modal model's modalities and the directions it was trained on.
+	Modalities []spectro.Modality `json:"modalities,omitempty"`
+	Directions []string           `json:"directions,omitempty"`
+	Data       DataInfo           `json:"data"`
+	Training   *Summary           `json:"training,omitempty"`
 }
 
 // DataInfo describes the training data.
@@ -142,6 +151,13 @@ func Train(cfg TrainConfig) (sum *Summary, err error) {
 		if cfg.Seed != 0 {
 			ctx.SetParam(ParamSeed, int(cfg.Seed))
 		}
+		if len(cfg.Modalities) > 0 {
+			names := make([]string, len(cfg.Modalities))
+			for i, m := range cfg.Modalities {
+				names[i] = string(m)
+			}
+			ctx.SetParam(ParamModalities, strings.Join(names, ","))
+		}
 		if cfg.Settings != "" {
 			if _, err := commandline.ParseContextSettings(ctx, cfg.Settings); err != nil {
 				return nil, fmt.Errorf("--set %q: %w", cfg.Settings, err)
@@ -195,8 +211,10 @@ func Train(cfg TrainConfig) (sum *Summary, err error) {
 	}
 
 	if hp.template && !resumed {
-		if err := TemplateVar(ctx, hp.to, hp.n).SetValue(tensors.FromValue(meanTarget(trainEx, hp.n))); err != nil {
-			return nil, err
+		for _, m := range targetModalities(trainEx) {
+			if err := TemplateVar(ctx, m, hp.n).SetValue(tensors.FromValue(meanTarget(trainEx, m, hp.n))); err != nil {
+				return nil, err
+			}
 		}
 	}
 	trainer := train.NewTrainer(b, ctx, modelFn, lossFn(ctx), optimizers.FromContext(ctx), nil, nil)
@@ -218,9 +236,9 @@ func Train(cfg TrainConfig) (sum *Summary, err error) {
 		}
 		// Finite but exploded weights still overflow: a probe batch must give a finite loss.
 		// (A training set smaller than a batch gives a probe of another shape: skipped.)
-		if len(trainDS.order) >= batch {
-			in, labels := trainDS.tensors(trainDS.order[:batch])
-			m, err := trainer.EvalStep(nil, in, labels)
+		if dir, idx := trainDS.probe(); idx != nil {
+			in, labels := trainDS.tensors(idx)
+			m, err := trainer.EvalStep(dir, in, labels)
 			if err != nil {
 				return err
 			}
@@ -236,7 +254,12 @@ func Train(cfg TrainConfig) (sum *Summary, err error) {
 	if resumed {
 		fmt.Fprintf(cfg.Log, "resuming %s at step %d of %d\n", cfg.OutDir, start, steps)
 	}
-	fmt.Fprintf(cfg.Log, "training %s → %s (%s prior) on %d pairs, validating on %d; backend %s\n", hp.from, hp.to, hp.prior, len(trainEx), len(valEx), sum.Backend)
+	if len(hp.modalities) > 0 {
+		fmt.Fprintf(cfg.Log, "training one latent space for %s: %d directions, %d pairs (%s), validating on %d; %s prior; backend %s\n",
+			modalityList(hp.modalities), len(trainDS.streams), len(trainEx), directionCounts(trainEx), len(valEx), hp.prior, sum.Backend)
+	} else {
+		fmt.Fprintf(cfg.Log, "training %s → %s (%s prior) on %d pairs, validating on %d; backend %s\n", hp.from, hp.to, hp.prior, len(trainEx), len(valEx), sum.Backend)
+	}
 	info.Training = sum
 	if err := writeInfo(cfg.OutDir, info); err != nil {
 		return nil, err
@@ -334,15 +357,60 @@ func Train(cfg TrainConfig) (sum *Summary, err error) {
 	return sum, nil
 }
 
-// meanTarget is the mean of the examples' target spectra (n points).
-func meanTarget(ex []Example, n int) []float32 {
-	m := make([]float32, n)
+// meanTarget is the mean of the target spectra of modality m (n points).
+func meanTarget(ex []Example, m spectro.Modality, n int) []float32 {
+	mean := make([]float32, n)
+	count := 0
 	for _, e := range ex {
-		for i, v := range e.Tgt[:n] {
-			m[i] += v / float32(len(ex))
+		if e.Dir.To == m {
+			count++
 		}
 	}
-	return m
+	for _, e := range ex {
+		if e.Dir.To != m {
+			continue
+		}
+		for i, v := range e.Tgt[:n] {
+			mean[i] += v / float32(count)
+		}
+	}
+	return mean
+}
+
+// targetModalities lists the examples' target modalities, in order of appearance.
+func targetModalities(ex []Example) []spectro.Modality {
+	var out []spectro.Modality
+	for _, e := range ex {
+		if !slices.Contains(out, e.Dir.To) {
+			out = append(out, e.Dir.To)
+		}
+	}
+	return out
+}
+
+func modalityList(ms []spectro.Modality) string {
+	names := make([]string, len(ms))
+	for i, m := range ms {
+		names[i] = string(m)
+	}
+	return strings.Join(names, ", ")
+}
+
+// directionCounts says how many examples each direction has, e.g. "infrared→raman 480, ...".
+func directionCounts(ex []Example) string {
+	var dirs []Direction
+	count := map[Direction]int{}
+	for _, e := range ex {
+		if count[e.Dir] == 0 {
+			dirs = append(dirs, e.Dir)
+		}
+		count[e.Dir]++
+	}
+	parts := make([]string, len(dirs))
+	for i, d := range dirs {
+		parts[i] = fmt.Sprintf("%s %d", d, count[d])
+	}
+	return strings.Join(parts, ", ")
 }
 
 func scalar(t *tensors.Tensor) float64 {
@@ -355,12 +423,16 @@ func scalar(t *tensors.Tensor) float64 {
 	return math.NaN()
 }
 
-// loadData reads the pairs, splits them and prepares the examples.
+// loadData reads the pairs, splits them and prepares the examples. A
+// multi-modal model splits samples (so a held-out species is held out in
+// every direction) and takes every direction's pairs from each side.
 func loadData(cfg TrainConfig, hp hparams, seed uint64) (Info, []Example, []Example, error) {
-	info := Info{From: hp.from, To: hp.to, Prior: hp.prior, FromGrid: spectro.DefaultGrid(hp.from), ToGrid: spectro.DefaultGrid(hp.to)}
+	info := Info{From: hp.from, To: hp.to, Prior: hp.prior, FromGrid: spectro.DefaultGrid(hp.from), ToGrid: spectro.DefaultGrid(hp.to),
+		Modalities: hp.modalities}
 	trainPairs, valPairs := cfg.TrainPairs, cfg.ValPairs
+	var col *samples.Collection
 	if trainPairs == nil {
-		col := cfg.Collection
+		col = cfg.Collection
 		var err error
 		switch {
 		case col != nil:
@@ -391,26 +463,113 @@ func loadData(cfg TrainConfig, hp hparams, seed uint64) (Info, []Example, []Exam
 	} else {
 		info.Data.Source, info.Data.Split = cfg.Data, "given"
 	}
+	var extra *samples.Collection
 	if cfg.Augment != "" {
-		extra, err := LoadCollection(cfg.Augment)
-		if err != nil {
+		var err error
+		if extra, err = LoadCollection(cfg.Augment); err != nil {
 			return info, nil, nil, fmt.Errorf("--augment %s: %w", cfg.Augment, err)
 		}
-		ep := extra.Pairs(hp.from, hp.to)
-		fmt.Fprintf(cfg.Log, "augmenting the training pairs with %d pairs from %s\n", len(ep), extra.Dir)
-		trainPairs = append(append([]samples.Pair(nil), trainPairs...), ep...)
 		info.Data.Augment = extra.Dir
 	}
-	info.Data.Pairs = len(trainPairs) + len(valPairs)
-	info.Data.TrainPairs, info.Data.ValPairs = len(trainPairs), len(valPairs)
-	info.Data.TrainSpecies, info.Data.ValSpecies = SpeciesOf(trainPairs), SpeciesOf(valPairs)
-	fmt.Fprintf(cfg.Log, "preparing %d pairs (resampling, peak tables) ...\n", info.Data.Pairs)
-	trainEx, err := Prepare(cfg.Context, trainPairs, hp.from, hp.to, hp.inPeaks)
-	if err != nil {
-		return info, nil, nil, err
+	dirs := hp.directions()
+	var trainSets, valSets [][]samples.Pair // per direction
+	if len(hp.modalities) == 0 {
+		if extra != nil {
+			ep := extra.Pairs(hp.from, hp.to)
+			fmt.Fprintf(cfg.Log, "augmenting the training pairs with %d pairs from %s\n", len(ep), extra.Dir)
+			trainPairs = append(append([]samples.Pair(nil), trainPairs...), ep...)
+		}
+		trainSets, valSets = [][]samples.Pair{trainPairs}, [][]samples.Pair{valPairs}
+	} else {
+		trainS, valS := splitSamples(col, trainPairs, valPairs, info.Data.Split)
+		if extra != nil {
+			fmt.Fprintf(cfg.Log, "augmenting the training samples with %d samples from %s\n", len(extra.Samples), extra.Dir)
+			trainS = append(trainS, extra.Samples...)
+		}
+		for _, d := range dirs {
+			trainSets, valSets = append(trainSets, DirectionPairs(trainS, d)), append(valSets, DirectionPairs(valS, d))
+		}
 	}
-	valEx, err := Prepare(cfg.Context, valPairs, hp.from, hp.to, hp.inPeaks)
-	return info, trainEx, valEx, err
+	var allTrain, allVal []samples.Pair
+	for i, d := range dirs {
+		if len(trainSets[i]) > 0 {
+			info.Directions = append(info.Directions, d.String())
+		}
+		allTrain, allVal = append(allTrain, trainSets[i]...), append(allVal, valSets[i]...)
+	}
+	info.Data.Pairs = len(allTrain) + len(allVal)
+	info.Data.TrainPairs, info.Data.ValPairs = len(allTrain), len(allVal)
+	info.Data.TrainSpecies, info.Data.ValSpecies = SpeciesOf(allTrain), SpeciesOf(allVal)
+	fmt.Fprintf(cfg.Log, "preparing %d pairs (resampling, peak tables) ...\n", info.Data.Pairs)
+	var trainEx, valEx []Example
+	cache := fitCache{}
+	for i, d := range dirs {
+		t, err := prepare(cfg.Context, trainSets[i], d.From, d.To, hp.inPeaks, cache)
+		if err != nil {
+			return info, nil, nil, err
+		}
+		v, err := prepare(cfg.Context, valSets[i], d.From, d.To, hp.inPeaks, cache)
+		if err != nil {
+			return info, nil, nil, err
+		}
+		trainEx, valEx = append(trainEx, t...), append(valEx, v...)
+	}
+	return info, trainEx, valEx, nil
+}
+
+// splitSamples turns a split of the primary direction's pairs into a split of
+// samples: a validation pair's sample is held out, and with a species split
+// so is every sample of its species (also those without the primary pair).
+// The other samples of col (nil: those of the training pairs) train.
+func splitSamples(col *samples.Collection, trainPairs, valPairs []samples.Pair, split string) (trainS, valS []*samples.Sample) {
+	held := map[*samples.Sample]bool{}
+	heldSpecies := map[string]bool{}
+	for _, p := range valPairs {
+		if !held[p.Sample] {
+			held[p.Sample] = true
+			valS = append(valS, p.Sample)
+		}
+		heldSpecies[p.Sample.Mineral] = true
+	}
+	var all []*samples.Sample
+	if col != nil {
+		all = col.Samples
+	} else {
+		for _, p := range trainPairs {
+			if len(all) == 0 || all[len(all)-1] != p.Sample {
+				all = append(all, p.Sample)
+			}
+		}
+	}
+	seen := map[*samples.Sample]bool{}
+	for _, s := range all {
+		if held[s] || seen[s] {
+			continue
+		}
+		seen[s] = true
+		if split == "species" && heldSpecies[s.Mineral] {
+			held[s] = true
+			valS = append(valS, s)
+			continue
+		}
+		trainS = append(trainS, s)
+	}
+	return trainS, valS
+}
+
+// DirectionPairs lists the samples' pairs for direction d; for a
+// self-reconstruction (d.From == d.To) each spectrum is its own target.
+func DirectionPairs(ss []*samples.Sample, d Direction) []samples.Pair {
+	if d.From != d.To {
+		return (&samples.Collection{Samples: ss}).Pairs(d.From, d.To)
+	}
+	var out []samples.Pair
+	for _, s := range ss {
+		for _, sp := range s.Spectra[d.From] {
+			out = append(out, samples.Pair{Sample: s, Source: sp, Target: sp})
+		}
+	}
+	return out
 }
 
 // SpeciesOf returns the distinct species of pairs, sorted.

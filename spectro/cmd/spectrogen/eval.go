@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 
+	"github.com/spectrogen-go/spectrogen/spectro"
 	"github.com/spectrogen-go/spectrogen/spectro/model"
 )
 
@@ -22,6 +23,8 @@ func runEval(ctx context.Context, args []string) error {
 	trainDir := fs.String("train", "", "folder the baselines are fitted on (default: the model's training data)")
 	asJSON := fs.Bool("json", false, "print one JSON object")
 	backendCfg := fs.String("backend", "", "GoMLX backend config")
+	from := fs.String("from", "", "a multi-modal model's direction to evaluate (default: its primary one)")
+	to := fs.String("to", "", "target modality of that direction")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -31,6 +34,21 @@ func runEval(ctx context.Context, args []string) error {
 	g, err := model.Load(*dir, *backendCfg)
 	if err != nil {
 		return err
+	}
+	if *from != "" || *to != "" {
+		f, t := g.From(), g.To()
+		if *from != "" {
+			f = spectro.Modality(*from)
+		}
+		if *to != "" {
+			t = spectro.Modality(*to)
+		}
+		if f, t, err = parseDirection(string(f), string(t)); err != nil {
+			return err
+		}
+		if g, err = g.For(f, t); err != nil {
+			return usageError{err}
+		}
 	}
 	test, err := model.LoadCollection(*data)
 	if err != nil {
@@ -51,7 +69,7 @@ func runEval(ctx context.Context, args []string) error {
 	}
 	trainPairs := trainCol.Pairs(g.From(), g.To())
 	if *trainDir == "" {
-		trainPairs = model.TrainingPairs(g.Info, trainCol)
+		trainPairs = model.TrainingPairs(g.Info, trainCol, g.From(), g.To())
 	}
 	// Evaluating on the data the model was trained on: keep only held-out species.
 	if *data == trainSrc || (*data == "synthetic" && g.Info.Data.Source == test.Dir) {

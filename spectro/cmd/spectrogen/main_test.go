@@ -186,3 +186,41 @@ func TestClassifyJSON(t *testing.T) {
 		t.Errorf("bad --set: exit %d, %s", code, stderr)
 	}
 }
+
+// A multi-modal model: trained with --modalities, it generates any of its
+// modalities from files of any other and evaluates any direction.
+func TestMultiModalCLI(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains a small model")
+	}
+	dir := t.TempDir()
+	data, m := filepath.Join(dir, "data"), filepath.Join(dir, "model")
+	if _, errOut, code := run(t, "synth", "--out", data, "--species", "1", "--samples", "2"); code != 0 {
+		t.Fatal(errOut)
+	}
+	tiny := "dropout=0;hidden=32;hidden2=16;latent_dim=4;peaks=6;in_peaks=4;batch_size=8;eval_every=5;checkpoint_every=5"
+	if _, errOut, code := run(t, "train", "--data", data, "--from", "infrared", "--to", "raman", "--modalities", "raman,xrd",
+		"--out", filepath.Join(dir, "bad"), "--set", tiny); code != 2 || !strings.Contains(errOut, "--modalities") {
+		t.Errorf("--modalities without --from's: exit %d, %s", code, errOut)
+	}
+	out, errOut, code := run(t, "train", "--data", data, "--from", "infrared", "--to", "raman", "--modalities", "infrared,raman,xrd",
+		"--out", m, "--steps", "9", "--set", tiny)
+	if code != 0 || !strings.Contains(out, "9 directions") {
+		t.Fatalf("train: %d\n%s\n%s", code, out, errOut)
+	}
+	raman, _ := filepath.Glob(filepath.Join(data, "raman", "*.csv"))
+	ir, _ := filepath.Glob(filepath.Join(data, "infrared", "*.csv"))
+	gen := filepath.Join(dir, "gen")
+	out, errOut, code = run(t, "generate", "--model", m, "--to", "xrd", "--samples", "3", "--out", gen, raman[0], ir[0])
+	if code != 0 || !strings.Contains(out, "(raman) →") || !strings.Contains(out, "(infrared) →") {
+		t.Fatalf("generate: %d\n%s\n%s", code, out, errOut)
+	}
+	if made, _ := filepath.Glob(filepath.Join(gen, "*__generated_xrd.csv")); len(made) != 2 {
+		t.Errorf("generated files: %v", made)
+	}
+	out, errOut, code = run(t, "eval", "--model", m, "--data", data, "--from", "raman", "--to", "xrd", "--json")
+	var rep map[string]any
+	if code != 0 || json.Unmarshal([]byte(out), &rep) != nil || rep["from"] != "raman" || rep["to"] != "xrd" {
+		t.Errorf("eval raman → xrd: %d %s %s", code, out, errOut)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/spectrogen-go/spectrogen/datasets/formats"
@@ -31,6 +32,7 @@ func runTrain(ctx context.Context, args []string) error {
 	set := fs.String("set", "", "hyperparameters, e.g. \"latent_dim=16;kl_weight=0.01\"")
 	split := fs.String("split", "species", "validation split: species, sample or random")
 	augment := fs.String("augment", "", "extra training data mixed into the training pairs only: 'synthetic' or a folder")
+	modalities := fs.String("modalities", "", "a multi-modal model over these modalities, e.g. infrared,raman,xrd: one latent space, every direction between them (--from/--to is the primary one)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -53,7 +55,21 @@ func runTrain(ctx context.Context, args []string) error {
 	if err := checkSplit(*split); err != nil {
 		return err
 	}
-	_, err = model.Train(model.TrainConfig{Data: *data, From: f, To: t, OutDir: *out, Steps: *steps, Seed: *seed,
+	var mods []spectro.Modality
+	for _, name := range strings.Split(*modalities, ",") {
+		if name = strings.TrimSpace(name); name == "" {
+			continue
+		}
+		m, err := spectro.ParseModality(name)
+		if err != nil {
+			return usageError{fmt.Errorf("--modalities: %w", err)}
+		}
+		mods = append(mods, m)
+	}
+	if len(mods) > 0 && (!slices.Contains(mods, f) || !slices.Contains(mods, t) || len(mods) < 2) {
+		return usagef("--modalities %q must list at least two modalities, --from %s and --to %s among them", *modalities, f, t)
+	}
+	_, err = model.Train(model.TrainConfig{Data: *data, From: f, To: t, Modalities: mods, OutDir: *out, Steps: *steps, Seed: *seed,
 		Prior: *prior, Backend: *backendCfg, Settings: *set, Split: *split, Augment: *augment, Context: ctx})
 	return err
 }
@@ -61,7 +77,7 @@ func runTrain(ctx context.Context, args []string) error {
 func runGenerate(ctx context.Context, args []string) error {
 	fs := newFlags("generate", "--model MODELDIR --to M FILE... --out DIR [--samples N]")
 	dir := fs.String("model", "", "trained model folder (required)")
-	to := fs.String("to", "", "target modality (must match the model's)")
+	to := fs.String("to", "", "target modality (default: the model's; a multi-modal model: any of its modalities)")
 	out := fs.String("out", "", "output folder (required)")
 	nSamples := fs.Int("samples", 50, "latent samples for the uncertainty band (0: none)")
 	seed := fs.Uint64("seed", 1, "seed of the latent samples")
@@ -76,42 +92,44 @@ func runGenerate(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	target := g.To()
 	if *to != "" {
-		t, err := spectro.ParseModality(*to)
-		if err != nil {
-			return usageError{err}
+		if target, err = spectro.ParseModality(*to); err != nil {
+			return usageError{fmt.Errorf("--to: %w", err)}
 		}
-		if t != g.To() {
-			return usagef("%s translates %s → %s, not to %s", *dir, g.From(), g.To(), t)
+		if !slices.Contains(g.Modalities(), target) {
+			return usagef("%s translates %s → %s, not to %s", *dir, g.From(), g.To(), target)
 		}
 	}
-	var srcs []*spectro.Spectrum
+	// Each file is read as what it says it is (else as the model's source
+	// modality) and translated by the direction from its modality.
 	for _, p := range fs.Args() {
 		s, err := formats.ReadFile(p, formats.Options{Modality: g.From()})
 		if err != nil {
 			return err
 		}
-		srcs = append(srcs, s)
-	}
-	gens, err := g.Generate(srcs, *nSamples, *seed)
-	if err != nil {
-		return err
-	}
-	for i, gen := range gens {
-		base := strings.TrimSuffix(filepath.Base(fs.Arg(i)), filepath.Ext(fs.Arg(i)))
-		path := filepath.Join(*out, base+"__generated_"+string(g.To())+".csv")
-		if err := writeGenerated(path, gen); err != nil {
+		gd, err := g.For(s.Modality, target)
+		if err != nil {
+			return fmt.Errorf("%s: %w", p, err)
+		}
+		gens, err := gd.Generate([]*spectro.Spectrum{s}, *nSamples, *seed)
+		if err != nil {
+			return err
+		}
+		base := strings.TrimSuffix(filepath.Base(p), filepath.Ext(p))
+		path := filepath.Join(*out, base+"__generated_"+string(target)+".csv")
+		if err := writeGenerated(path, gens[0]); err != nil {
 			return err
 		}
 		var pk strings.Builder
 		pk.WriteString("center,fwhm,height,eta\n")
-		for _, p := range gen.Peaks {
-			fmt.Fprintf(&pk, "%.4f,%.4f,%.6f,%.4f\n", p.Center, p.FWHM, p.Height, p.Eta)
+		for _, q := range gens[0].Peaks {
+			fmt.Fprintf(&pk, "%.4f,%.4f,%.6f,%.4f\n", q.Center, q.FWHM, q.Height, q.Eta)
 		}
-		if err := atomicfile.Write(filepath.Join(*out, base+"__generated_"+string(g.To())+"_peaks.csv"), []byte(pk.String())); err != nil {
+		if err := atomicfile.Write(filepath.Join(*out, base+"__generated_"+string(target)+"_peaks.csv"), []byte(pk.String())); err != nil {
 			return err
 		}
-		fmt.Printf("%s → %s\n", fs.Arg(i), path)
+		fmt.Printf("%s (%s) → %s\n", p, s.Modality, path)
 	}
 	return nil
 }
