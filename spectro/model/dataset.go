@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"slices"
 	"sort"
 
 	"github.com/gomlx/gomlx/pkg/core/tensors"
@@ -24,6 +25,7 @@ type Example struct {
 	Dir                 Direction
 	Src, Tgt            []float32
 	SrcPeaks            []float32
+	TgtPeaks            []float32 // the target's fitted peak vector (multi-modal models: the target's encoder reads it)
 	TgtCenters          []float32
 	TgtWeights          []float32
 	// The source's fitted peak positions, normalised on the target axis and on
@@ -100,7 +102,7 @@ func OnGrids(pairs []samples.Pair, from, to spectro.Modality) ([]Example, error)
 // source's fitted, the target's from the samples' ground truth where they have
 // it (synthetic data), else fitted (batch, all cores).
 func Prepare(ctx context.Context, pairs []samples.Pair, from, to spectro.Modality, inPeaks int) ([]Example, error) {
-	return prepare(ctx, pairs, from, to, inPeaks, fitCache{})
+	return prepare(ctx, pairs, from, to, inPeaks, false, fitCache{})
 }
 
 // fitCache keeps peak tables fitted by Prepare, so a spectrum that is the
@@ -113,7 +115,8 @@ type fitKey struct {
 	k int
 }
 
-func prepare(ctx context.Context, pairs []samples.Pair, from, to spectro.Modality, inPeaks int, cache fitCache) ([]Example, error) {
+// prepare is Prepare with a cache; targetVec also fits the target's peak vector.
+func prepare(ctx context.Context, pairs []samples.Pair, from, to spectro.Modality, inPeaks int, targetVec bool, cache fitCache) ([]Example, error) {
 	exs, err := OnGrids(pairs, from, to)
 	if err != nil {
 		return nil, err
@@ -136,6 +139,9 @@ func prepare(ctx context.Context, pairs []samples.Pair, from, to spectro.Modalit
 		// the target's come from ground truth when the sample has it.
 		if inPeaks > 0 {
 			queue(fitKey{p.Source, inPeaks}, xs, exs[i].srcY)
+			if targetVec {
+				queue(fitKey{p.Target, inPeaks}, xt, exs[i].tgtY)
+			}
 		}
 		if len(p.Sample.Peaks[to]) == 0 {
 			queue(fitKey{p.Target, TableSlots}, xt, exs[i].tgtY)
@@ -156,6 +162,9 @@ func prepare(ctx context.Context, pairs []samples.Pair, from, to spectro.Modalit
 		e := &exs[i]
 		if inPeaks > 0 {
 			e.SrcPeaks, e.AnchorsTgt, e.AnchorsSrc, e.AnchorMask = sourceFeatures(cache[fitKey{p.Source, inPeaks}], gs, gt, inPeaks)
+			if targetVec {
+				e.TgtPeaks = distrib.Encoding{K: inPeaks, Grid: gt}.Encode(cache[fitKey{p.Target, inPeaks}])
+			}
 		}
 		if truth := p.Sample.Peaks[to]; len(truth) > 0 {
 			e.TgtCenters, e.TgtWeights = tableTerm(truth, gt)
@@ -320,7 +329,9 @@ func (d *Dataset) take(si int) []int {
 
 // Yield implements train.Dataset: spec is the batch's Direction; inputs
 // [source, source peaks, anchors on the target axis, anchor mask, anchors on
-// the source axis], labels [target, target centres, target weights].
+// the source axis, target, target peaks], labels [target, target centres,
+// target weights]. (The target is also an input for the latent alignment of
+// multi-modal models; target peaks are zeros when not prepared.)
 // Evaluation batches are padded to full size by repeating examples, so one
 // graph per direction serves every batch.
 func (d *Dataset) Yield() (spec any, inputs, labels []*tensors.Tensor, err error) {
@@ -348,10 +359,15 @@ func (d *Dataset) tensors(idx []int) (inputs, labels []*tensors.Tensor) {
 	ns, nt := len(d.exs[0].Src), len(d.exs[0].Tgt)
 	ka := max(d.inPeaks, 1)
 	kin := ka * distrib.Fields
-	var src, peaks, tgt, cen, wts, at, as, am []float32
+	var src, peaks, tgt, tgtPeaks, cen, wts, at, as, am []float32
 	for _, i := range idx {
 		e := d.exs[i]
 		src = append(src, e.Src...)
+		if len(e.TgtPeaks) == kin {
+			tgtPeaks = append(tgtPeaks, e.TgtPeaks...)
+		} else {
+			tgtPeaks = append(tgtPeaks, make([]float32, kin)...)
+		}
 		tgt = append(tgt, e.Tgt...)
 		cen = append(cen, e.TgtCenters...)
 		wts = append(wts, e.TgtWeights...)
@@ -364,7 +380,8 @@ func (d *Dataset) tensors(idx []int) (inputs, labels []*tensors.Tensor) {
 	}
 	b := len(idx)
 	inputs = []*tensors.Tensor{tensors.FromFlatDataAndDimensions(src, b, ns), tensors.FromFlatDataAndDimensions(peaks, b, kin),
-		tensors.FromFlatDataAndDimensions(at, b, ka), tensors.FromFlatDataAndDimensions(am, b, ka), tensors.FromFlatDataAndDimensions(as, b, ka)}
+		tensors.FromFlatDataAndDimensions(at, b, ka), tensors.FromFlatDataAndDimensions(am, b, ka), tensors.FromFlatDataAndDimensions(as, b, ka),
+		tensors.FromFlatDataAndDimensions(slices.Clone(tgt), b, nt), tensors.FromFlatDataAndDimensions(tgtPeaks, b, kin)}
 	labels = []*tensors.Tensor{tensors.FromFlatDataAndDimensions(tgt, b, nt),
 		tensors.FromFlatDataAndDimensions(cen, b, TableSlots), tensors.FromFlatDataAndDimensions(wts, b, TableSlots)}
 	return inputs, labels

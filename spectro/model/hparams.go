@@ -44,6 +44,10 @@ const (
 	// that the data has pairs for. Empty: one direction, from → to.
 	ParamModalities = "modalities"
 	ParamAutoencode = "autoencode" // multi-modal: also train each modality to reconstruct itself (uses samples with one modality)
+	// ParamAlignWeight pulls a pair's two latent means together (multi-modal:
+	// the target is encoded by its own encoder too), so every encoder maps a
+	// sample to one place in the shared latent space.
+	ParamAlignWeight = "align_weight"
 )
 
 // Priors are the decoder line shapes.
@@ -59,7 +63,7 @@ func CreateDefaultContext() *context.Context {
 		ParamPearsonWeight: 0.5, ParamPeakWeight: 0.1, ParamSelfWeight: 0.0,
 		ParamBatchSize: 32, ParamSteps: 1500, ParamDropout: 0.1, ParamSeed: 1,
 		ParamEvalEvery: 100, ParamCheckpointEvery: 250, ParamPatience: 0, ParamGridPoints: 1024, ParamAnchors: true, ParamDecoder: "physics",
-		ParamModalities: "", ParamAutoencode: true,
+		ParamModalities: "", ParamAutoencode: true, ParamAlignWeight: 0.0,
 		optimizers.ParamOptimizer: "adam", optimizers.ParamLearningRate: 1e-3,
 	})
 	return ctx

@@ -34,6 +34,7 @@ type hparams struct {
 	dense                 bool               // the plain dense decoder (ablation)
 	modalities            []spectro.Modality // multi-modal model's modalities (nil: one direction)
 	autoencode            bool
+	alignW                float64
 }
 
 // usesAnchors reports whether direction d's decoder emits anchored lines.
@@ -103,6 +104,7 @@ func readHParams(ctx *context.Context) (hparams, error) {
 			context.GetParamOr(ctx, ParamDecoder, "physics") == "physics",
 		dense:      context.GetParamOr(ctx, ParamDecoder, "physics") == "dense",
 		modalities: mods, autoencode: context.GetParamOr(ctx, ParamAutoencode, true),
+		alignW: context.GetParamOr(ctx, ParamAlignWeight, 0.0),
 	}, nil
 }
 
@@ -338,7 +340,8 @@ func klWeight(ctx *context.Context, g *Graph, hp hparams) *Node {
 }
 
 // modelFn is the training graph: inputs [source spectrum, source peak vector,
-// anchors on the target axis, anchor mask, anchors on the source axis],
+// anchors on the target axis, anchor mask, anchors on the source axis, target
+// spectrum, target peak vector],
 // predictions [generated target, generated centres]. spec is the batch's
 // Direction (nil: the primary one): it picks the encoder and the decoder. The
 // KL term and the self-reconstruction of the source are added as extra losses.
@@ -365,6 +368,15 @@ func modelFn(ctx *context.Context, spec any, inputs []*Node) []*Node {
 	}
 	kl := Mul(cst(g, -0.5), ReduceSum(Sub(Sub(OnePlus(logVar), Square(mu)), Exp(logVar)), 1))
 	train.AddLoss(ctx, Mul(klWeight(ctx, g, hp), ReduceAllMean(kl)))
+	if hp.alignW > 0 && len(hp.modalities) > 0 && d.From != d.To && len(inputs) > 6 {
+		// The target's own encoder should put the sample where the source's did.
+		var tgtPeaks *Node
+		if hp.inPeaks > 0 {
+			tgtPeaks = inputs[6]
+		}
+		muT, _ := Encode(ctx, hp, d.To, inputs[5], tgtPeaks)
+		train.AddLoss(ctx, Mul(cst(g, hp.alignW), ReduceAllMean(Square(Sub(mu, muT)))))
+	}
 	var anchors *Anchors
 	if hp.usesAnchors(d) {
 		anchors = &Anchors{Centers: inputs[2], Mask: inputs[3]}

@@ -504,11 +504,12 @@ func loadData(cfg TrainConfig, hp hparams, seed uint64) (Info, []Example, []Exam
 	var trainEx, valEx []Example
 	cache := fitCache{}
 	for i, d := range dirs {
-		t, err := prepare(cfg.Context, trainSets[i], d.From, d.To, hp.inPeaks, cache)
+		alignable := hp.alignW > 0 && len(hp.modalities) > 0 && d.From != d.To
+		t, err := prepare(cfg.Context, trainSets[i], d.From, d.To, hp.inPeaks, alignable, cache)
 		if err != nil {
 			return info, nil, nil, err
 		}
-		v, err := prepare(cfg.Context, valSets[i], d.From, d.To, hp.inPeaks, cache)
+		v, err := prepare(cfg.Context, valSets[i], d.From, d.To, hp.inPeaks, alignable, cache)
 		if err != nil {
 			return info, nil, nil, err
 		}
