@@ -243,3 +243,39 @@ func TestGenerateBandAndPeaks(t *testing.T) {
 		t.Error("a Raman input to an infrared → Raman model should be an error")
 	}
 }
+
+// A model initialised from another starts from its weights: with a zero
+// learning rate it generates what the other does, and counts its own steps.
+func TestInitFromModel(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains small models")
+	}
+	trainP, valP := tinyData(t)
+	root := t.TempDir()
+	a, b := filepath.Join(root, "a"), filepath.Join(root, "b")
+	if _, err := trainTiny(t, a, 4, tiny, trainP, valP); err != nil {
+		t.Fatal(err)
+	}
+	s, err := Train(TrainConfig{OutDir: b, Init: a, From: spectro.Infrared, To: spectro.Raman, Steps: 2, Settings: "learning_rate=0",
+		TrainPairs: trainP, ValPairs: valP, Log: io.Discard})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Resumed || s.StartStep != 0 || s.Steps != 2 {
+		t.Errorf("fine-tuning summary %+v", s)
+	}
+	src := valP[0].Source
+	ya, yb := generateOne(t, a, src), generateOne(t, b, src)
+	for i := range ya {
+		if math.Abs(ya[i]-yb[i]) > 1e-6 {
+			t.Fatalf("point %d: initial model %g, fine-tuned with lr 0 %g", i, ya[i], yb[i])
+		}
+	}
+	if info, err := ReadInfo(b); err != nil || info.Init != a {
+		t.Errorf("model.json init: %+v %v", info, err)
+	}
+	if _, err := Train(TrainConfig{OutDir: filepath.Join(root, "c"), Init: a, From: spectro.Raman, To: spectro.Infrared, Steps: 1,
+		TrainPairs: trainP, ValPairs: valP, Log: io.Discard}); err == nil {
+		t.Error("initialising a raman → infrared model from an infrared → raman one was accepted")
+	}
+}

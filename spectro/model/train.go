@@ -51,6 +51,11 @@ type TrainConfig struct {
 	// Augment names extra training data ("synthetic", or a folder) mixed into
 	// the training pairs only — never validation or test.
 	Augment string
+	// Init names a trained model folder a new model starts from (fine-tuning,
+	// e.g. on real pairs after training on synthetic ones): its weights and
+	// architecture, a fresh optimizer and step count, and the new data's
+	// template. Ignored when OutDir already holds a model (that one resumes).
+	Init string
 	Log     io.Writer // progress (default os.Stdout; io.Discard for none)
 	// OnStep, if set, is called after every step with the training loss and
 	// the latest validation loss (NaN before the first evaluation): for live plots.
@@ -87,6 +92,7 @@ type Info struct {
 	Modalities []spectro.Modality `json:"modalities,omitempty"`
 	Directions []string           `json:"directions,omitempty"`
 	Data       DataInfo           `json:"data"`
+	Init       string             `json:"init,omitempty"` // the model it was fine-tuned from
 	Training   *Summary           `json:"training,omitempty"`
 }
 
@@ -141,6 +147,34 @@ func Train(cfg TrainConfig) (sum *Summary, err error) {
 		if bad := quarantineBrokenCheckpoints(ckptDir); len(bad) > 0 {
 			fmt.Fprintf(cfg.Log, "set aside %d unreadable checkpoint(s) from an interrupted run: %s\n", len(bad), strings.Join(bad, ", "))
 		}
+	} else if cfg.Init != "" {
+		// Fine-tuning: architecture and weights from the initial model, training
+		// settings from the command line, optimizer and step count from zero.
+		initCkpt := filepath.Join(cfg.Init, "checkpoints")
+		if !hasCheckpoint(initCkpt) {
+			return nil, fmt.Errorf("--init %s: no trained model there", cfg.Init)
+		}
+		quarantineBrokenCheckpoints(initCkpt)
+		if _, err := checkpoints.Load(ctx).Dir(initCkpt).Immediate().Done(); err != nil {
+			return nil, fmt.Errorf("--init %s: %w", cfg.Init, err)
+		}
+		if err := optimizers.FromContext(ctx).Clear(ctx); err != nil {
+			return nil, err
+		}
+		if err := optimizers.GetGlobalStepVar(ctx).SetValue(tensors.FromScalar(int64(0))); err != nil {
+			return nil, err
+		}
+		if cfg.Seed != 0 {
+			ctx.SetParam(ParamSeed, int(cfg.Seed))
+		}
+		if cfg.Settings != "" {
+			if _, err := commandline.ParseContextSettings(ctx, cfg.Settings); err != nil {
+				return nil, fmt.Errorf("--set %q: %w", cfg.Settings, err)
+			}
+		}
+		if err := ctx.SetRNGStateFromSeed(int64(context.GetParamOr(ctx, ParamSeed, 1))); err != nil {
+			return nil, err
+		}
 	} else {
 		// A new model: the command line decides direction, prior, seed.
 		ctx.SetParam(ParamFrom, string(cfg.From))
@@ -191,6 +225,9 @@ func Train(cfg TrainConfig) (sum *Summary, err error) {
 	if resumed && ((cfg.From != "" && cfg.From != hp.from) || (cfg.To != "" && cfg.To != hp.to)) {
 		return nil, fmt.Errorf("%s holds a %s → %s model; asked for %s → %s (use another --out folder)", cfg.OutDir, hp.from, hp.to, cfg.From, cfg.To)
 	}
+	if !resumed && cfg.Init != "" && ((cfg.From != "" && cfg.From != hp.from) || (cfg.To != "" && cfg.To != hp.to)) {
+		return nil, fmt.Errorf("--init %s holds a %s → %s model; asked for %s → %s", cfg.Init, hp.from, hp.to, cfg.From, cfg.To)
+	}
 	seed := uint64(context.GetParamOr(ctx, ParamSeed, 1))
 
 	// Data.
@@ -221,8 +258,8 @@ func Train(cfg TrainConfig) (sum *Summary, err error) {
 	loop := train.NewLoop(trainer)
 	steps := context.GetParamOr(ctx, ParamSteps, 1500)
 	start := int(optimizers.GetGlobalStep(ctx))
-	if start > 0 {
-		trainer.SetContext(ctx.Reuse()) // the variables come from the checkpoint
+	if start > 0 || (!resumed && cfg.Init != "") {
+		trainer.SetContext(ctx.Reuse()) // the variables come from a checkpoint
 	}
 	// Resuming restores weights, optimizer moments, global step and the batch
 	// sequence exactly (the first resumed step equals the uninterrupted run's);
@@ -261,6 +298,11 @@ func Train(cfg TrainConfig) (sum *Summary, err error) {
 		fmt.Fprintf(cfg.Log, "training %s → %s (%s prior) on %d pairs, validating on %d; backend %s\n", hp.from, hp.to, hp.prior, len(trainEx), len(valEx), sum.Backend)
 	}
 	info.Training = sum
+	if !resumed && cfg.Init != "" {
+		info.Init = cfg.Init
+	} else if prev, err := ReadInfo(cfg.OutDir); err == nil {
+		info.Init = prev.Init
+	}
 	if err := writeInfo(cfg.OutDir, info); err != nil {
 		return nil, err
 	}

@@ -114,6 +114,7 @@ func runCrossval(ctx context.Context, args []string) error {
 	prior := fs.String("prior", "", "decoder line shape")
 	set := fs.String("set", "", "hyperparameters, e.g. \"latent_dim=16\"")
 	augment := fs.String("augment", "", "extra training data mixed into each fold's training pairs: 'synthetic' or a folder")
+	init := fs.String("init", "", "start each fold's model from this trained model (fine-tuning, e.g. a synthetic-data model)")
 	work := fs.String("work", "", "folder for the fold models (default: a temporary folder, removed after)")
 	asJSON := fs.Bool("json", false, "print one JSON object (the averages over folds)")
 	backendCfg := fs.String("backend", "", "GoMLX backend config")
@@ -145,7 +146,7 @@ func runCrossval(ctx context.Context, args []string) error {
 	if *asJSON {
 		log = os.Stderr
 	}
-	_, avg, err := model.CrossValidate(ctx, col, f, t, *split, *k, model.TrainConfig{Steps: *steps, Prior: *prior, Settings: *set, Backend: *backendCfg, Augment: *augment}, dir, log)
+	_, avg, err := model.CrossValidate(ctx, col, f, t, *split, *k, model.TrainConfig{Steps: *steps, Prior: *prior, Settings: *set, Backend: *backendCfg, Augment: *augment, Init: *init}, dir, log)
 	if err != nil {
 		return err
 	}

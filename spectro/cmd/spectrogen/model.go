@@ -32,6 +32,7 @@ func runTrain(ctx context.Context, args []string) error {
 	set := fs.String("set", "", "hyperparameters, e.g. \"latent_dim=16;kl_weight=0.01\"")
 	split := fs.String("split", "species", "validation split: species, sample or random")
 	augment := fs.String("augment", "", "extra training data mixed into the training pairs only: 'synthetic' or a folder")
+	init := fs.String("init", "", "start from this trained model's weights (fine-tuning, e.g. synthetic → real); a new --out folder")
 	modalities := fs.String("modalities", "", "a multi-modal model over these modalities, e.g. infrared,raman,xrd: one latent space, every direction between them (--from/--to is the primary one)")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -70,7 +71,7 @@ func runTrain(ctx context.Context, args []string) error {
 		return usagef("--modalities %q must list at least two modalities, --from %s and --to %s among them", *modalities, f, t)
 	}
 	_, err = model.Train(model.TrainConfig{Data: *data, From: f, To: t, Modalities: mods, OutDir: *out, Steps: *steps, Seed: *seed,
-		Prior: *prior, Backend: *backendCfg, Settings: *set, Split: *split, Augment: *augment, Context: ctx})
+		Prior: *prior, Backend: *backendCfg, Settings: *set, Split: *split, Augment: *augment, Init: *init, Context: ctx})
 	return err
 }
 
