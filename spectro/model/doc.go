@@ -19,6 +19,15 @@
 // with self_weight > 0, decoder A on the same latent (a self-reconstruction
 // term that makes the latent describe the material, not only the target).
 //
+// A multi-modal model (hyperparameter modalities, e.g. "infrared,raman,xrd")
+// trains every direction between its modalities in one run: the training
+// dataset yields batches of one Direction each, in turn, and hands the
+// direction to GoMLX as the batch's spec, so the trainer compiles one graph per
+// direction and each step updates that direction's encoder and decoder only.
+// With autoencode, each modality also reconstructs itself (A → A), which is
+// how samples measured with one technique only take part. Generator.For picks
+// a direction of a loaded model.
+//
 //	source spectrum (1024) ─┐
 //	source peak vector ─────┴─ Dense → LayerNorm → Swish → Dense → Swish ─ μ, log σ² (latent)
 //	z = μ + σ·ε  ─ Dense → Swish → Dense → Swish ─┬─ K centres, widths, heights, η → render on the target grid

@@ -56,7 +56,7 @@ type TrainConfig struct {
 	// architecture, a fresh optimizer and step count, and the new data's
 	// template. Ignored when OutDir already holds a model (that one resumes).
 	Init string
-	Log     io.Writer // progress (default os.Stdout; io.Discard for none)
+	Log  io.Writer // progress (default os.Stdout; io.Discard for none)
 	// OnStep, if set, is called after every step with the training loss and
 	// the latest validation loss (NaN before the first evaluation): for live plots.
 	OnStep  func(step int, loss, valLoss float64)
