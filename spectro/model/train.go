@@ -292,8 +292,8 @@ func Train(cfg TrainConfig) (sum *Summary, err error) {
 		fmt.Fprintf(cfg.Log, "resuming %s at step %d of %d\n", cfg.OutDir, start, steps)
 	}
 	if len(hp.modalities) > 0 {
-		fmt.Fprintf(cfg.Log, "training one latent space for %s: %d directions, %d pairs (%s), validating on %d; %s prior; backend %s\n",
-			modalityList(hp.modalities), len(trainDS.streams), len(trainEx), directionCounts(trainEx), len(valEx), hp.prior, sum.Backend)
+		fmt.Fprintf(cfg.Log, "training one latent space for %s: %d directions, %d pairs (%s), validating on %d %s pairs; %s prior; backend %s\n",
+			modalityList(hp.modalities), len(trainDS.streams), len(trainEx), directionCounts(trainEx), len(valEx), hp.main(), hp.prior, sum.Backend)
 	} else {
 		fmt.Fprintf(cfg.Log, "training %s → %s (%s prior) on %d pairs, validating on %d; backend %s\n", hp.from, hp.to, hp.prior, len(trainEx), len(valEx), sum.Backend)
 	}
@@ -528,8 +528,14 @@ func loadData(cfg TrainConfig, hp hparams, seed uint64) (Info, []Example, []Exam
 			fmt.Fprintf(cfg.Log, "augmenting the training samples with %d samples from %s\n", len(extra.Samples), extra.Dir)
 			trainS = append(trainS, extra.Samples...)
 		}
+		// Validation (and so early stopping) watches the primary direction: the
+		// one the model was asked for.
 		for _, d := range dirs {
-			trainSets, valSets = append(trainSets, DirectionPairs(trainS, d)), append(valSets, DirectionPairs(valS, d))
+			var val []samples.Pair
+			if d == hp.main() {
+				val = DirectionPairs(valS, d)
+			}
+			trainSets, valSets = append(trainSets, DirectionPairs(trainS, d)), append(valSets, val)
 		}
 	}
 	var allTrain, allVal []samples.Pair
