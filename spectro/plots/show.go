@@ -22,4 +22,8 @@ func ShowGrid(cols int, ps ...*plot.Plot) {
 		return
 	}
 	gonbui.DisplayPng(img)
+	// The image travels to the kernel through a pipe; a cell program that ends
+	// right after showing it can exit before it arrives (GoNB documents this),
+	// so wait until GoNB acknowledges it.
+	gonbui.Sync()
 }
