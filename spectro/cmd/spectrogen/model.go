@@ -135,20 +135,21 @@ func runGenerate(ctx context.Context, args []string) error {
 	return nil
 }
 
-// writeGenerated writes x, the generated mean and (when sampled) the 5th/95th
-// percentile band.
+// writeGenerated writes x, the generated spectrum (decoded from the latent
+// mean) and, when sampled, the 5th/95th percentile band and the average over
+// the samples (what evaluation scores).
 func writeGenerated(path string, g model.Generated) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# modality: %s\n# generated_from: %s\n", g.Mean.Modality, g.Mean.Meta.Extra["generated_from"])
 	if g.Lower != nil {
-		b.WriteString("x,intensity,lower_5,upper_95\n")
+		b.WriteString("x,intensity,lower_5,upper_95,expected\n")
 	} else {
 		b.WriteString("x,intensity\n")
 	}
 	for i := range g.Mean.X {
 		fmt.Fprintf(&b, "%g,%g", g.Mean.X[i], g.Mean.Y[i])
 		if g.Lower != nil {
-			fmt.Fprintf(&b, ",%g,%g", g.Lower[i], g.Upper[i])
+			fmt.Fprintf(&b, ",%g,%g,%g", g.Lower[i], g.Upper[i], g.Expected[i])
 		}
 		b.WriteString("\n")
 	}
