@@ -313,7 +313,7 @@ func (c *Collection) samplesWith(a, b spectro.Modality) int {
 func (c *Collection) LabelFrom(ref *Collection) (labelled int, unknown []string) {
 	known := map[string]*Sample{}
 	for _, s := range ref.Samples {
-		if k := mineralKey(s.Mineral); s.Chemistry != "" && known[k] == nil {
+		if k := MineralKey(s.Mineral); s.Chemistry != "" && known[k] == nil {
 			known[k] = s
 		}
 	}
@@ -322,7 +322,7 @@ func (c *Collection) LabelFrom(ref *Collection) (labelled int, unknown []string)
 		if s.Chemistry != "" {
 			continue
 		}
-		r := known[mineralKey(s.Mineral)]
+		r := known[MineralKey(s.Mineral)]
 		if r == nil {
 			if !missing[s.Mineral] {
 				missing[s.Mineral] = true
@@ -337,8 +337,9 @@ func (c *Collection) LabelFrom(ref *Collection) (labelled int, unknown []string)
 	return labelled, unknown
 }
 
-// mineralKey is a mineral name in lower case without spaces or punctuation.
-func mineralKey(name string) string {
+// MineralKey is a mineral name in lower case without spaces or punctuation:
+// "Axinite-(Fe)" and "AxiniteFe" have the same key.
+func MineralKey(name string) string {
 	return strings.Map(func(r rune) rune {
 		if unicode.IsLetter(r) || unicode.IsDigit(r) {
 			return unicode.ToLower(r)

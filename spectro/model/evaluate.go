@@ -127,6 +127,7 @@ func CrossValidate(ctx gocontext.Context, col *samples.Collection, from, to spec
 		fitP, valP := SplitPairs(trainP, split, 0.15, 100+uint64(i))
 		cfg := base
 		cfg.From, cfg.To, cfg.TrainPairs, cfg.ValPairs, cfg.Context = from, to, fitP, valP, ctx
+		cfg.HoldOut = SpeciesOf(test)
 		cfg.OutDir = filepath.Join(workDir, fmt.Sprintf("fold%d", i+1))
 		cfg.Log = log
 		fmt.Fprintf(log, "fold %d/%d: %d train, %d validation, %d test pairs (%d test species)\n", i+1, k, len(fitP), len(valP), len(test), len(SpeciesOf(test)))

@@ -3,6 +3,7 @@ package model
 import (
 	"io"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/spectrogen-go/spectrogen/datasets/samples"
@@ -162,5 +163,20 @@ func TestMultiModalModel(t *testing.T) {
 	if _, err := Train(TrainConfig{OutDir: t.TempDir(), Collection: col, From: spectro.Infrared, To: spectro.Raman,
 		Settings: tiny + ";modalities=raman,xrd", Log: io.Discard}); err == nil {
 		t.Error("modalities without the primary direction's were accepted")
+	}
+}
+
+// Extra training data never brings back a held-out species.
+func TestWithoutSpecies(t *testing.T) {
+	col := tinyCollection(t)
+	first := col.Samples[0].Mineral
+	kept := withoutSpecies(col, []string{" " + strings.ToUpper(first) + "-"})
+	if len(kept.Samples) == 0 || len(kept.Samples) >= len(col.Samples) {
+		t.Fatalf("kept %d of %d samples", len(kept.Samples), len(col.Samples))
+	}
+	for _, s := range kept.Samples {
+		if s.Mineral == first {
+			t.Fatalf("species %s kept", first)
+		}
 	}
 }

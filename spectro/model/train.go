@@ -49,8 +49,12 @@ type TrainConfig struct {
 	ValFraction          float64        // share of pairs held out for validation (default 0.15; 0 with ValPairs set)
 	TrainPairs, ValPairs []samples.Pair // explicit split (overrides Split)
 	// Augment names extra training data ("synthetic", or a folder) mixed into
-	// the training pairs only — never validation or test.
+	// the training pairs only — never validation or test: its samples of the
+	// validation species and of HoldOut are left out.
 	Augment string
+	// HoldOut names species that must not be trained on (a cross-validation
+	// fold's test species): they are removed from the augmenting data.
+	HoldOut []string
 	// Init names a trained model folder a new model starts from (fine-tuning,
 	// e.g. on real pairs after training on synthetic ones): its weights and
 	// architecture, a fresh optimizer and step count, and the new data's
@@ -512,6 +516,12 @@ func loadData(cfg TrainConfig, hp hparams, seed uint64) (Info, []Example, []Exam
 			return info, nil, nil, fmt.Errorf("--augment %s: %w", cfg.Augment, err)
 		}
 		info.Data.Augment = extra.Dir
+		// Never train on a held-out species through the extra data.
+		kept := withoutSpecies(extra, append(SpeciesOf(valPairs), cfg.HoldOut...))
+		if n := len(extra.Samples) - len(kept.Samples); n > 0 {
+			fmt.Fprintf(cfg.Log, "left out %d samples of held-out species from %s\n", n, extra.Dir)
+		}
+		extra = kept
 	}
 	dirs := hp.directions()
 	var trainSets, valSets [][]samples.Pair // per direction
@@ -564,6 +574,22 @@ func loadData(cfg TrainConfig, hp hparams, seed uint64) (Info, []Example, []Exam
 		trainEx, valEx = append(trainEx, t...), append(valEx, v...)
 	}
 	return info, trainEx, valEx, nil
+}
+
+// withoutSpecies returns col without the samples of the given species (names
+// matched ignoring case and punctuation).
+func withoutSpecies(col *samples.Collection, species []string) *samples.Collection {
+	held := map[string]bool{}
+	for _, sp := range species {
+		held[samples.MineralKey(sp)] = true
+	}
+	kept := &samples.Collection{Dir: col.Dir}
+	for _, s := range col.Samples {
+		if !held[samples.MineralKey(s.Mineral)] {
+			kept.Samples = append(kept.Samples, s)
+		}
+	}
+	return kept
 }
 
 // splitSamples turns a split of the primary direction's pairs into a split of
