@@ -300,12 +300,18 @@ func f64(v []float32) []float64 {
 	return out
 }
 
-// Scaled returns the generated mean and band min-max scaled by the mean's own
-// range — the form the evaluation protocol compares with a measured spectrum
-// (itself scaled to [0, 1]).
+// Scaled returns the generated spectrum and band min-max scaled by the
+// spectrum's own range — the form the evaluation protocol compares with a
+// measured spectrum (itself scaled to [0, 1]). The spectrum is the average over
+// the latent samples when there are samples (what evaluation scores, and the
+// centre of the band), else the one decoded from the latent mean.
 func (g Generated) Scaled() (mean *spectro.Spectrum, lower, upper []float64) {
+	y := g.Mean.Y
+	if g.Expected != nil {
+		y = g.Expected
+	}
 	lo, hi := math.Inf(1), math.Inf(-1)
-	for _, v := range g.Mean.Y {
+	for _, v := range y {
 		lo, hi = math.Min(lo, v), math.Max(hi, v)
 	}
 	scale := 1.0
@@ -323,6 +329,6 @@ func (g Generated) Scaled() (mean *spectro.Spectrum, lower, upper []float64) {
 		return out
 	}
 	mean = g.Mean.Clone()
-	mean.Y = f(g.Mean.Y)
+	mean.Y = f(y)
 	return mean, f(g.Lower), f(g.Upper)
 }

@@ -180,3 +180,18 @@ func TestWithoutSpecies(t *testing.T) {
 		}
 	}
 }
+
+// Scaled shows the average over latent samples when there is one (what
+// evaluation scores), scaled to [0, 1] with its band; else the decoded mean.
+func TestScaledPrefersExpected(t *testing.T) {
+	mean := &spectro.Spectrum{Modality: spectro.Raman, X: []float64{1, 2, 3}, Y: []float64{0, 5, 10}}
+	g := Generated{Mean: mean, Expected: []float64{2, 4, 6}, Lower: []float64{1, 3, 5}, Upper: []float64{3, 5, 7}}
+	s, lo, hi := g.Scaled()
+	if !slices.Equal(s.Y, []float64{0, 0.5, 1}) || !slices.Equal(lo, []float64{-0.25, 0.25, 0.75}) || !slices.Equal(hi, []float64{0.25, 0.75, 1.25}) {
+		t.Errorf("scaled expected %v, band %v–%v", s.Y, lo, hi)
+	}
+	g.Expected, g.Lower, g.Upper = nil, nil, nil
+	if s, lo, _ := g.Scaled(); !slices.Equal(s.Y, []float64{0, 0.5, 1}) || lo != nil || mean.Y[1] != 5 {
+		t.Errorf("scaled mean %v, band %v; original changed: %v", s.Y, lo, mean.Y)
+	}
+}
