@@ -219,8 +219,11 @@ type Dataset struct {
 	inPeaks  int
 	infinite bool
 	seed     uint64
-	streams  []*stream
-	turn     int // training: the stream of the next batch
+	// withTarget adds the target spectrum and its peak vector to the inputs
+	// (for the latent alignment term; see hparams.aligned).
+	withTarget bool
+	streams    []*stream
+	turn       int // training: the stream of the next batch
 }
 
 // stream is one direction's examples and its place in them.
@@ -329,9 +332,8 @@ func (d *Dataset) take(si int) []int {
 
 // Yield implements train.Dataset: spec is the batch's Direction; inputs
 // [source, source peaks, anchors on the target axis, anchor mask, anchors on
-// the source axis, target, target peaks], labels [target, target centres,
-// target weights]. (The target is also an input for the latent alignment of
-// multi-modal models; target peaks are zeros when not prepared.)
+// the source axis] and, withTarget, [target, target peaks] (zeros where not
+// prepared), labels [target, target centres, target weights].
 // Evaluation batches are padded to full size by repeating examples, so one
 // graph per direction serves every batch.
 func (d *Dataset) Yield() (spec any, inputs, labels []*tensors.Tensor, err error) {
@@ -363,10 +365,12 @@ func (d *Dataset) tensors(idx []int) (inputs, labels []*tensors.Tensor) {
 	for _, i := range idx {
 		e := d.exs[i]
 		src = append(src, e.Src...)
-		if len(e.TgtPeaks) == kin {
-			tgtPeaks = append(tgtPeaks, e.TgtPeaks...)
-		} else {
-			tgtPeaks = append(tgtPeaks, make([]float32, kin)...)
+		if d.withTarget {
+			if len(e.TgtPeaks) == kin {
+				tgtPeaks = append(tgtPeaks, e.TgtPeaks...)
+			} else {
+				tgtPeaks = append(tgtPeaks, make([]float32, kin)...)
+			}
 		}
 		tgt = append(tgt, e.Tgt...)
 		cen = append(cen, e.TgtCenters...)
@@ -380,8 +384,10 @@ func (d *Dataset) tensors(idx []int) (inputs, labels []*tensors.Tensor) {
 	}
 	b := len(idx)
 	inputs = []*tensors.Tensor{tensors.FromFlatDataAndDimensions(src, b, ns), tensors.FromFlatDataAndDimensions(peaks, b, kin),
-		tensors.FromFlatDataAndDimensions(at, b, ka), tensors.FromFlatDataAndDimensions(am, b, ka), tensors.FromFlatDataAndDimensions(as, b, ka),
-		tensors.FromFlatDataAndDimensions(slices.Clone(tgt), b, nt), tensors.FromFlatDataAndDimensions(tgtPeaks, b, kin)}
+		tensors.FromFlatDataAndDimensions(at, b, ka), tensors.FromFlatDataAndDimensions(am, b, ka), tensors.FromFlatDataAndDimensions(as, b, ka)}
+	if d.withTarget {
+		inputs = append(inputs, tensors.FromFlatDataAndDimensions(slices.Clone(tgt), b, nt), tensors.FromFlatDataAndDimensions(tgtPeaks, b, kin))
+	}
 	labels = []*tensors.Tensor{tensors.FromFlatDataAndDimensions(tgt, b, nt),
 		tensors.FromFlatDataAndDimensions(cen, b, TableSlots), tensors.FromFlatDataAndDimensions(wts, b, TableSlots)}
 	return inputs, labels

@@ -92,14 +92,15 @@ func CheckParams(ctx *context.Context) error {
 			return fmt.Errorf("hyperparameter %s must be ≥ 0, got %d", k, v)
 		}
 	}
-	if _, err := parseModalities(context.GetParamOr(ctx, ParamModalities, "")); err != nil {
+	if _, err := ParseModalities(context.GetParamOr(ctx, ParamModalities, "")); err != nil {
 		return err
 	}
 	return nil
 }
 
-// parseModalities reads the modalities hyperparameter ("" gives none).
-func parseModalities(s string) ([]spectro.Modality, error) {
+// ParseModalities reads a comma-separated list of modalities, the form of the
+// modalities hyperparameter ("" gives none; one alone is an error).
+func ParseModalities(s string) ([]spectro.Modality, error) {
 	var out []spectro.Modality
 	seen := map[spectro.Modality]bool{}
 	for _, f := range strings.Split(s, ",") {
@@ -130,19 +131,11 @@ type Direction struct {
 
 func (d Direction) String() string { return string(d.From) + "→" + string(d.To) }
 
-// ParseDirection reads "infrared→raman" or "infrared>raman".
-func ParseDirection(s string) (Direction, error) {
-	a, b, ok := strings.Cut(strings.ReplaceAll(s, ">", "→"), "→")
-	if !ok {
-		return Direction{}, fmt.Errorf("direction %q: want FROM→TO (or FROM>TO)", s)
+// joinModalities writes modalities as a list with the separator (ParseModalities reads ",").
+func joinModalities(ms []spectro.Modality, sep string) string {
+	names := make([]string, len(ms))
+	for i, m := range ms {
+		names[i] = string(m)
 	}
-	from, err := spectro.ParseModality(strings.TrimSpace(a))
-	if err != nil {
-		return Direction{}, fmt.Errorf("direction %q: %w", s, err)
-	}
-	to, err := spectro.ParseModality(strings.TrimSpace(b))
-	if err != nil {
-		return Direction{}, fmt.Errorf("direction %q: %w", s, err)
-	}
-	return Direction{from, to}, nil
+	return strings.Join(names, sep)
 }

@@ -40,6 +40,13 @@ type hparams struct {
 // usesAnchors reports whether direction d's decoder emits anchored lines.
 func (hp hparams) usesAnchors(d Direction) bool { return hp.anchors && SharedAxis(d.From, d.To) }
 
+// aligned reports whether training uses the latent alignment term (a
+// multi-modal model with align_weight > 0): batches then carry the target as an input too.
+func (hp hparams) aligned() bool { return hp.alignW > 0 && len(hp.modalities) > 0 }
+
+// aligns reports whether direction d's batches get the alignment term.
+func (hp hparams) aligns(d Direction) bool { return hp.aligned() && d.From != d.To }
+
 // main is the model's primary direction (from → to): the one it was asked for.
 func (hp hparams) main() Direction { return Direction{hp.from, hp.to} }
 
@@ -83,7 +90,7 @@ func readHParams(ctx *context.Context) (hparams, error) {
 	if err != nil {
 		return hparams{}, err
 	}
-	mods, err := parseModalities(context.GetParamOr(ctx, ParamModalities, ""))
+	mods, err := ParseModalities(context.GetParamOr(ctx, ParamModalities, ""))
 	if err != nil {
 		return hparams{}, err
 	}
@@ -340,8 +347,8 @@ func klWeight(ctx *context.Context, g *Graph, hp hparams) *Node {
 }
 
 // modelFn is the training graph: inputs [source spectrum, source peak vector,
-// anchors on the target axis, anchor mask, anchors on the source axis, target
-// spectrum, target peak vector],
+// anchors on the target axis, anchor mask, anchors on the source axis, and
+// with alignment the target spectrum and its peak vector],
 // predictions [generated target, generated centres]. spec is the batch's
 // Direction (nil: the primary one): it picks the encoder and the decoder. The
 // KL term and the self-reconstruction of the source are added as extra losses.
@@ -368,7 +375,7 @@ func modelFn(ctx *context.Context, spec any, inputs []*Node) []*Node {
 	}
 	kl := Mul(cst(g, -0.5), ReduceSum(Sub(Sub(OnePlus(logVar), Square(mu)), Exp(logVar)), 1))
 	train.AddLoss(ctx, Mul(klWeight(ctx, g, hp), ReduceAllMean(kl)))
-	if hp.alignW > 0 && len(hp.modalities) > 0 && d.From != d.To && len(inputs) > 6 {
+	if hp.aligns(d) {
 		// The target's own encoder should put the sample where the source's did.
 		var tgtPeaks *Node
 		if hp.inPeaks > 0 {

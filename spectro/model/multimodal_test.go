@@ -160,6 +160,11 @@ func TestMultiModalModel(t *testing.T) {
 	if _, err := g1.For(spectro.Raman, spectro.Infrared); err == nil {
 		t.Error("a one-direction model translated the other way")
 	}
+	// The latent alignment term: batches carry the target, the graph builds and trains.
+	if s, err := Train(TrainConfig{OutDir: t.TempDir(), Collection: col, From: spectro.Infrared, To: spectro.Raman, Modalities: mods,
+		Steps: 9, Settings: tiny + ";align_weight=1", Log: io.Discard}); err != nil || s.Steps != 9 {
+		t.Errorf("training with align_weight=1: %+v %v", s, err)
+	}
 	if _, err := Train(TrainConfig{OutDir: t.TempDir(), Collection: col, From: spectro.Infrared, To: spectro.Raman,
 		Settings: tiny + ";modalities=raman,xrd", Log: io.Discard}); err == nil {
 		t.Error("modalities without the primary direction's were accepted")

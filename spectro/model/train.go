@@ -151,50 +151,38 @@ func Train(cfg TrainConfig) (sum *Summary, err error) {
 		if bad := quarantineBrokenCheckpoints(ckptDir); len(bad) > 0 {
 			fmt.Fprintf(cfg.Log, "set aside %d unreadable checkpoint(s) from an interrupted run: %s\n", len(bad), strings.Join(bad, ", "))
 		}
-	} else if cfg.Init != "" {
-		// Fine-tuning: architecture and weights from the initial model, training
-		// settings from the command line, optimizer and step count from zero.
-		initCkpt := filepath.Join(cfg.Init, "checkpoints")
-		if !hasCheckpoint(initCkpt) {
-			return nil, fmt.Errorf("--init %s: no trained model there", cfg.Init)
-		}
-		quarantineBrokenCheckpoints(initCkpt)
-		if _, err := checkpoints.Load(ctx).Dir(initCkpt).Immediate().Done(); err != nil {
-			return nil, fmt.Errorf("--init %s: %w", cfg.Init, err)
-		}
-		if err := optimizers.FromContext(ctx).Clear(ctx); err != nil {
-			return nil, err
-		}
-		if err := optimizers.GetGlobalStepVar(ctx).SetValue(tensors.FromScalar(int64(0))); err != nil {
-			return nil, err
-		}
-		if cfg.Seed != 0 {
-			ctx.SetParam(ParamSeed, int(cfg.Seed))
-		}
-		if cfg.Settings != "" {
-			if _, err := commandline.ParseContextSettings(ctx, cfg.Settings); err != nil {
-				return nil, fmt.Errorf("--set %q: %w", cfg.Settings, err)
-			}
-		}
-		if err := ctx.SetRNGStateFromSeed(int64(context.GetParamOr(ctx, ParamSeed, 1))); err != nil {
-			return nil, err
-		}
 	} else {
-		// A new model: the command line decides direction, prior, seed.
-		ctx.SetParam(ParamFrom, string(cfg.From))
-		ctx.SetParam(ParamTo, string(cfg.To))
-		if cfg.Prior != "" {
-			ctx.SetParam(ParamPrior, cfg.Prior)
+		if cfg.Init != "" {
+			// Fine-tuning: architecture and weights from the initial model,
+			// optimizer and step count from zero.
+			initCkpt := filepath.Join(cfg.Init, "checkpoints")
+			if !hasCheckpoint(initCkpt) {
+				return nil, fmt.Errorf("--init %s: no trained model there", cfg.Init)
+			}
+			quarantineBrokenCheckpoints(initCkpt)
+			if _, err := checkpoints.Load(ctx).Dir(initCkpt).Immediate().Done(); err != nil {
+				return nil, fmt.Errorf("--init %s: %w", cfg.Init, err)
+			}
+			if err := optimizers.FromContext(ctx).Clear(ctx); err != nil {
+				return nil, err
+			}
+			if err := optimizers.GetGlobalStepVar(ctx).SetValue(tensors.FromScalar(int64(0))); err != nil {
+				return nil, err
+			}
+		} else {
+			// A new model: the command line decides direction, prior, modalities.
+			ctx.SetParam(ParamFrom, string(cfg.From))
+			ctx.SetParam(ParamTo, string(cfg.To))
+			if cfg.Prior != "" {
+				ctx.SetParam(ParamPrior, cfg.Prior)
+			}
+			if len(cfg.Modalities) > 0 {
+				ctx.SetParam(ParamModalities, joinModalities(cfg.Modalities, ","))
+			}
 		}
+		// Either way the command line decides the seed and training settings.
 		if cfg.Seed != 0 {
 			ctx.SetParam(ParamSeed, int(cfg.Seed))
-		}
-		if len(cfg.Modalities) > 0 {
-			names := make([]string, len(cfg.Modalities))
-			for i, m := range cfg.Modalities {
-				names[i] = string(m)
-			}
-			ctx.SetParam(ParamModalities, strings.Join(names, ","))
 		}
 		if cfg.Settings != "" {
 			if _, err := commandline.ParseContextSettings(ctx, cfg.Settings); err != nil {
@@ -244,11 +232,13 @@ func Train(cfg TrainConfig) (sum *Summary, err error) {
 	if err != nil {
 		return nil, err
 	}
+	trainDS.withTarget = hp.aligned()
 	var valDS *Dataset
 	if len(valEx) > 0 {
 		if valDS, err = NewDataset("validation", valEx, batch, hp.inPeaks, false, seed); err != nil {
 			return nil, err
 		}
+		valDS.withTarget = hp.aligned()
 	}
 
 	if hp.template && !resumed {
@@ -297,7 +287,7 @@ func Train(cfg TrainConfig) (sum *Summary, err error) {
 	}
 	if len(hp.modalities) > 0 {
 		fmt.Fprintf(cfg.Log, "training one latent space for %s: %d directions, %d pairs (%s), validating on %d %s pairs; %s prior; backend %s\n",
-			modalityList(hp.modalities), len(trainDS.streams), len(trainEx), directionCounts(trainEx), len(valEx), hp.main(), hp.prior, sum.Backend)
+			joinModalities(hp.modalities, ", "), len(trainDS.streams), len(trainEx), directionCounts(trainEx), len(valEx), hp.main(), hp.prior, sum.Backend)
 	} else {
 		fmt.Fprintf(cfg.Log, "training %s → %s (%s prior) on %d pairs, validating on %d; backend %s\n", hp.from, hp.to, hp.prior, len(trainEx), len(valEx), sum.Backend)
 	}
@@ -434,14 +424,6 @@ func targetModalities(ex []Example) []spectro.Modality {
 	return out
 }
 
-func modalityList(ms []spectro.Modality) string {
-	names := make([]string, len(ms))
-	for i, m := range ms {
-		names[i] = string(m)
-	}
-	return strings.Join(names, ", ")
-}
-
 // directionCounts says how many examples each direction has, e.g. "infrared→raman 480, ...".
 func directionCounts(ex []Example) string {
 	var dirs []Direction
@@ -562,12 +544,11 @@ func loadData(cfg TrainConfig, hp hparams, seed uint64) (Info, []Example, []Exam
 	var trainEx, valEx []Example
 	cache := fitCache{}
 	for i, d := range dirs {
-		alignable := hp.alignW > 0 && len(hp.modalities) > 0 && d.From != d.To
-		t, err := prepare(cfg.Context, trainSets[i], d.From, d.To, hp.inPeaks, alignable, cache)
+		t, err := prepare(cfg.Context, trainSets[i], d.From, d.To, hp.inPeaks, hp.aligns(d), cache)
 		if err != nil {
 			return info, nil, nil, err
 		}
-		v, err := prepare(cfg.Context, valSets[i], d.From, d.To, hp.inPeaks, alignable, cache)
+		v, err := prepare(cfg.Context, valSets[i], d.From, d.To, hp.inPeaks, hp.aligns(d), cache)
 		if err != nil {
 			return info, nil, nil, err
 		}
@@ -611,9 +592,7 @@ func splitSamples(col *samples.Collection, trainPairs, valPairs []samples.Pair, 
 		all = col.Samples
 	} else {
 		for _, p := range trainPairs {
-			if len(all) == 0 || all[len(all)-1] != p.Sample {
-				all = append(all, p.Sample)
-			}
+			all = append(all, p.Sample) // repeats are skipped below
 		}
 	}
 	seen := map[*samples.Sample]bool{}

@@ -56,18 +56,11 @@ func runTrain(ctx context.Context, args []string) error {
 	if err := checkSplit(*split); err != nil {
 		return err
 	}
-	var mods []spectro.Modality
-	for _, name := range strings.Split(*modalities, ",") {
-		if name = strings.TrimSpace(name); name == "" {
-			continue
-		}
-		m, err := spectro.ParseModality(name)
-		if err != nil {
-			return usageError{fmt.Errorf("--modalities: %w", err)}
-		}
-		mods = append(mods, m)
+	mods, err := model.ParseModalities(*modalities)
+	if err != nil {
+		return usageError{fmt.Errorf("--modalities: %w", err)}
 	}
-	if len(mods) > 0 && (!slices.Contains(mods, f) || !slices.Contains(mods, t) || len(mods) < 2) {
+	if len(mods) > 0 && (!slices.Contains(mods, f) || !slices.Contains(mods, t)) {
 		return usagef("--modalities %q must list at least two modalities, --from %s and --to %s among them", *modalities, f, t)
 	}
 	_, err = model.Train(model.TrainConfig{Data: *data, From: f, To: t, Modalities: mods, OutDir: *out, Steps: *steps, Seed: *seed,
@@ -103,34 +96,54 @@ func runGenerate(ctx context.Context, args []string) error {
 		}
 	}
 	// Each file is read as what it says it is (else as the model's source
-	// modality) and translated by the direction from its modality.
-	for _, p := range fs.Args() {
-		s, err := formats.ReadFile(p, formats.Options{Modality: g.From()})
-		if err != nil {
+	// modality) and translated by the direction from its modality, the files
+	// of one modality in one batch.
+	srcs := make([]*spectro.Spectrum, fs.NArg())
+	byModality := map[spectro.Modality][]int{}
+	var order []spectro.Modality
+	for i, p := range fs.Args() {
+		if srcs[i], err = formats.ReadFile(p, formats.Options{Modality: g.From()}); err != nil {
 			return err
 		}
-		gd, err := g.For(s.Modality, target)
-		if err != nil {
+		m := srcs[i].Modality
+		if _, err := g.For(m, target); err != nil {
 			return fmt.Errorf("%s: %w", p, err)
 		}
-		gens, err := gd.Generate([]*spectro.Spectrum{s}, *nSamples, *seed)
+		if byModality[m] == nil {
+			order = append(order, m)
+		}
+		byModality[m] = append(byModality[m], i)
+	}
+	gens := make([]model.Generated, len(srcs))
+	for _, m := range order {
+		gd, _ := g.For(m, target) // checked above
+		batch := make([]*spectro.Spectrum, len(byModality[m]))
+		for j, i := range byModality[m] {
+			batch[j] = srcs[i]
+		}
+		out, err := gd.Generate(batch, *nSamples, *seed)
 		if err != nil {
 			return err
 		}
+		for j, i := range byModality[m] {
+			gens[i] = out[j]
+		}
+	}
+	for i, p := range fs.Args() {
 		base := strings.TrimSuffix(filepath.Base(p), filepath.Ext(p))
 		path := filepath.Join(*out, base+"__generated_"+string(target)+".csv")
-		if err := writeGenerated(path, gens[0]); err != nil {
+		if err := writeGenerated(path, gens[i]); err != nil {
 			return err
 		}
 		var pk strings.Builder
 		pk.WriteString("center,fwhm,height,eta\n")
-		for _, q := range gens[0].Peaks {
+		for _, q := range gens[i].Peaks {
 			fmt.Fprintf(&pk, "%.4f,%.4f,%.6f,%.4f\n", q.Center, q.FWHM, q.Height, q.Eta)
 		}
 		if err := atomicfile.Write(filepath.Join(*out, base+"__generated_"+string(target)+"_peaks.csv"), []byte(pk.String())); err != nil {
 			return err
 		}
-		fmt.Printf("%s (%s) → %s\n", p, s.Modality, path)
+		fmt.Printf("%s (%s) → %s\n", p, srcs[i].Modality, path)
 	}
 	return nil
 }
