@@ -9,12 +9,18 @@
 package samples
 
 import (
+	"archive/zip"
+	"bytes"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
+	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 
 	"github.com/spectrogen-go/spectrogen/datasets/formats"
@@ -55,6 +61,9 @@ type Collection struct {
 	Samples []*Sample
 	Errors  []FileError // files that failed to read (reported, not fatal)
 	Skipped []string    // files that are not spectra (other extensions)
+	// Duplicates counts files passed over because another source already
+	// held the same RRUFF file.
+	Duplicates int
 }
 
 // Options steer LoadDir.
@@ -89,9 +98,6 @@ func DefaultKey(path string, s *spectro.Spectrum) string {
 
 // LoadDir reads every spectrum file below dir into samples.
 func LoadDir(dir string, opts Options) (*Collection, error) {
-	if opts.Key == nil {
-		opts.Key = DefaultKey
-	}
 	st, err := os.Stat(dir)
 	if err != nil {
 		return nil, err
@@ -99,14 +105,113 @@ func LoadDir(dir string, opts Options) (*Collection, error) {
 	if !st.IsDir() {
 		return nil, fmt.Errorf("%s is not a folder", dir)
 	}
-	c := &Collection{Dir: dir}
+	return Load(dir, opts)
+}
+
+// Load reads one or several sources, separated by commas — folders (walked
+// as LoadDir does), zip archives as RRUFF distributes them (read in place) and
+// single files — into one collection: a sample found in several sources is
+// one sample. A file that two sources both hold (the same RRUFF file number
+// for the same sample and modality, as in RRUFF's zip and a folder extracted
+// from it, or the release-format pairs beside RRUFF's own files) counts once;
+// Duplicates says how many were passed over. Files are parsed on all cores.
+func Load(spec string, opts Options) (*Collection, error) {
+	if opts.Key == nil {
+		opts.Key = DefaultKey
+	}
+	var files []rawFile
+	c := &Collection{Dir: spec}
+	for _, src := range strings.Split(spec, ",") {
+		src = strings.TrimSpace(src)
+		if src == "" {
+			continue
+		}
+		got, err := c.list(src)
+		if err != nil {
+			return nil, err
+		}
+		files = append(files, got...)
+	}
+	parsed := make([]parsedFile, len(files))
+	var wg sync.WaitGroup
+	jobs := make(chan int)
+	for w := 0; w < max(1, runtime.GOMAXPROCS(0)); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range jobs {
+				parsed[i] = parse(files[i], opts)
+			}
+		}()
+	}
+	for i := range files {
+		jobs <- i
+	}
+	close(jobs)
+	wg.Wait()
 	byKey := map[string]*Sample{}
-	err = filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+	seenFile := map[string]bool{}
+	for _, f := range parsed {
+		c.add(byKey, f, opts, seenFile)
+	}
+	for _, s := range byKey {
+		for _, list := range s.Spectra {
+			sort.Slice(list, func(i, j int) bool { return list[i].Meta.Source < list[j].Meta.Source })
+		}
+		c.Samples = append(c.Samples, s)
+	}
+	sort.Slice(c.Samples, func(i, j int) bool { return c.Samples[i].Key < c.Samples[j].Key })
+	if len(c.Samples) == 0 {
+		if len(c.Errors) > 0 {
+			return nil, fmt.Errorf("%s: no spectrum could be read; first error: %v", spec, c.Errors[0].Err)
+		}
+		return nil, fmt.Errorf("%s: no spectrum files (%s)", spec, strings.Join(sortedExt(), " "))
+	}
+	return c, nil
+}
+
+// rawFile is a file's path (inside a zip: archive.zip/name) and its bytes.
+type rawFile struct {
+	path string
+	data []byte
+	err  error
+}
+
+// parsedFile is a rawFile read as a spectrum or a DIF peak list.
+type parsedFile struct {
+	path string
+	sp   *spectro.Spectrum
+	dif  *formats.DIFFile
+	err  error
+}
+
+// MaxFileBytes bounds a spectrum file (a measured spectrum is well under a
+// megabyte; anything far larger is not one and is refused rather than read).
+const MaxFileBytes = 64 << 20
+
+// list returns the spectrum files of one source: a folder, a zip or a file.
+func (c *Collection) list(src string) ([]rawFile, error) {
+	st, err := os.Stat(src)
+	if err != nil {
+		return nil, err
+	}
+	if !st.IsDir() {
+		if strings.EqualFold(filepath.Ext(src), ".zip") {
+			return c.listZip(src)
+		}
+		if st.Size() > MaxFileBytes {
+			return nil, fmt.Errorf("%s: %d bytes is larger than a spectrum file can be (%d)", src, st.Size(), MaxFileBytes)
+		}
+		data, err := os.ReadFile(src)
+		return []rawFile{{path: src, data: data, err: err}}, nil
+	}
+	var out []rawFile
+	err = filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
 		name := d.Name()
-		if strings.HasPrefix(name, ".") && path != dir {
+		if strings.HasPrefix(name, ".") && path != src {
 			if d.IsDir() {
 				return filepath.SkipDir
 			}
@@ -122,32 +227,90 @@ func LoadDir(dir string, opts Options) (*Collection, error) {
 			}
 			return nil
 		}
-		c.add(byKey, path, opts)
+		f := rawFile{path: path}
+		if info, err := d.Info(); err == nil && info.Size() > MaxFileBytes {
+			f.err = fmt.Errorf("%d bytes is larger than a spectrum file can be (%d)", info.Size(), MaxFileBytes)
+		} else {
+			f.data, f.err = os.ReadFile(path)
+		}
+		out = append(out, f)
 		return nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	for _, s := range byKey {
-		for _, list := range s.Spectra {
-			sort.Slice(list, func(i, j int) bool { return list[i].Meta.Source < list[j].Meta.Source })
-		}
-		c.Samples = append(c.Samples, s)
-	}
-	sort.Slice(c.Samples, func(i, j int) bool { return c.Samples[i].Key < c.Samples[j].Key })
-	if len(c.Samples) == 0 {
-		if len(c.Errors) > 0 {
-			return nil, fmt.Errorf("%s: no spectrum could be read; first error: %v", dir, c.Errors[0].Err)
-		}
-		return nil, fmt.Errorf("%s: no spectrum files (%s)", dir, strings.Join(sortedExt(), " "))
-	}
-	return c, nil
+	return out, err
 }
 
-func (c *Collection) add(byKey map[string]*Sample, path string, opts Options) {
-	data, err := os.ReadFile(path)
+// listZip reads the spectrum files of a zip archive in place. Entry names
+// are only labels here (nothing is extracted), so a name that climbs out of
+// the archive ("../x") cannot write anywhere; it is still refused as a sign
+// of a damaged or hostile archive.
+func (c *Collection) listZip(path string) ([]rawFile, error) {
+	zr, err := zip.OpenReader(path)
 	if err != nil {
-		c.Errors = append(c.Errors, FileError{path, err})
+		return nil, fmt.Errorf("%s: not a readable zip archive: %w", path, err)
+	}
+	defer zr.Close()
+	var out []rawFile
+	for _, f := range zr.File {
+		if f.FileInfo().IsDir() {
+			continue
+		}
+		name := f.Name
+		if strings.HasPrefix(name, "/") || strings.Contains("/"+filepath.ToSlash(name)+"/", "/../") {
+			return nil, fmt.Errorf("%s: entry %q points outside the archive", path, name)
+		}
+		ext := strings.ToLower(filepath.Ext(name))
+		if strings.HasPrefix(filepath.Base(name), ".") || !spectrumExt[ext] {
+			if !sideFileExt[ext] && !strings.HasPrefix(filepath.Base(name), ".") {
+				c.Skipped = append(c.Skipped, path+"/"+name)
+			}
+			continue
+		}
+		rf := rawFile{path: path + "/" + name}
+		if f.UncompressedSize64 > MaxFileBytes {
+			rf.err = fmt.Errorf("%d bytes is larger than a spectrum file can be (%d)", f.UncompressedSize64, MaxFileBytes)
+		} else if r, err := f.Open(); err != nil {
+			rf.err = err
+		} else {
+			rf.data, rf.err = io.ReadAll(io.LimitReader(r, MaxFileBytes+1))
+			r.Close()
+			if rf.err != nil {
+				rf.err = fmt.Errorf("reading from the archive: %w", rf.err)
+			}
+		}
+		out = append(out, rf)
+	}
+	return out, nil
+}
+
+func parse(f rawFile, opts Options) parsedFile {
+	if f.err != nil {
+		return parsedFile{path: f.path, err: f.err}
+	}
+	if formats.Detect(f.data) == formats.DIF {
+		d, err := formats.ReadDIF(bytes.NewReader(f.data), f.path)
+		return parsedFile{path: f.path, dif: d, err: err}
+	}
+	sp, err := formats.Read(bytes.NewReader(f.data), f.path, formats.Options{Modality: opts.Modality})
+	return parsedFile{path: f.path, sp: sp, err: err}
+}
+
+// fileID identifies a RRUFF file across sources: sample, modality and the
+// file number that ends RRUFF's names ("" when the name has none).
+func fileID(key string, path string, m spectro.Modality) string {
+	info, ok := formats.ParseName(path)
+	if !ok || len(info.Tokens) == 0 {
+		return ""
+	}
+	num := info.Tokens[len(info.Tokens)-1]
+	if _, err := strconv.Atoi(num); err != nil {
+		return ""
+	}
+	return key + "|" + string(m) + "|" + num
+}
+
+func (c *Collection) add(byKey map[string]*Sample, f parsedFile, opts Options, seenFile map[string]bool) {
+	if f.err != nil {
+		c.Errors = append(c.Errors, FileError{f.path, f.err})
 		return
 	}
 	sample := func(key string) *Sample {
@@ -158,25 +321,23 @@ func (c *Collection) add(byKey map[string]*Sample, path string, opts Options) {
 		}
 		return s
 	}
-	if formats.Detect(data) == formats.DIF {
-		d, err := formats.ReadDIF(strings.NewReader(string(data)), path)
-		if err != nil {
-			c.Errors = append(c.Errors, FileError{path, err})
+	if f.dif != nil {
+		s := sample(opts.Key(f.path, nil))
+		s.Peaks[spectro.XRD] = f.dif.PeakTable(0.1, 0.5)
+		fill(s, f.dif.Meta)
+		return
+	}
+	key := opts.Key(f.path, f.sp)
+	if id := fileID(key, f.path, f.sp.Modality); id != "" {
+		if seenFile[id] {
+			c.Duplicates++
 			return
 		}
-		s := sample(opts.Key(path, nil))
-		s.Peaks[spectro.XRD] = d.PeakTable(0.1, 0.5)
-		fill(s, d.Meta)
-		return
+		seenFile[id] = true
 	}
-	sp, err := formats.Read(strings.NewReader(string(data)), path, formats.Options{Modality: opts.Modality})
-	if err != nil {
-		c.Errors = append(c.Errors, FileError{path, err})
-		return
-	}
-	s := sample(opts.Key(path, sp))
-	s.Spectra[sp.Modality] = append(s.Spectra[sp.Modality], sp)
-	fill(s, sp.Meta)
+	s := sample(key)
+	s.Spectra[f.sp.Modality] = append(s.Spectra[f.sp.Modality], f.sp)
+	fill(s, f.sp.Meta)
 }
 
 // fill takes species, chemistry and class from a file's metadata.
@@ -292,6 +453,9 @@ func (c *Collection) Summary() string {
 	if len(c.Skipped) > 0 {
 		fmt.Fprintf(&b, "  %d files skipped (not spectrum files)\n", len(c.Skipped))
 	}
+	if c.Duplicates > 0 {
+		fmt.Fprintf(&b, "  %d files counted once (the same RRUFF file in two sources)\n", c.Duplicates)
+	}
 	return b.String()
 }
 
@@ -346,4 +510,33 @@ func MineralKey(name string) string {
 		}
 		return -1
 	}, name)
+}
+
+// MinCoverage is the share of a modality's evaluation grid that a spectrum
+// must measure to take part in a pair on that grid: far-infrared files
+// (50–700 cm⁻¹) cover under a tenth of the mid-infrared grid (400–4000 cm⁻¹)
+// and would otherwise be mid-infrared spectra that are zero almost everywhere.
+const MinCoverage = 0.5
+
+// Covers reports whether s measures at least frac of grid g.
+func Covers(s *spectro.Spectrum, g spectro.Grid, frac float64) bool {
+	if s.Len() == 0 {
+		return false
+	}
+	lo, hi := s.Range()
+	lo, hi = max(lo, g.Start), min(hi, g.Stop)
+	return hi > lo && (hi-lo) >= frac*(g.Stop-g.Start)
+}
+
+// OnGrids splits pairs into those whose source and target both cover their
+// grids (MinCoverage) and those left out.
+func OnGrids(pairs []Pair, gs, gt spectro.Grid) (kept, left []Pair) {
+	for _, p := range pairs {
+		if Covers(p.Source, gs, MinCoverage) && Covers(p.Target, gt, MinCoverage) {
+			kept = append(kept, p)
+		} else {
+			left = append(left, p)
+		}
+	}
+	return kept, left
 }

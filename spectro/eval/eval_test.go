@@ -145,3 +145,45 @@ func TestConfusionAdd(t *testing.T) {
 		t.Errorf("species labels %v", got)
 	}
 }
+
+// The k-NN baseline averages neighbours' targets: with two training pairs
+// whose sources match the test source equally, it predicts their mean; and it
+// takes part in BaselineScores.
+func TestKNNBaseline(t *testing.T) {
+	n := 64
+	bump := func(c float64) []float64 {
+		out := make([]float64, n)
+		for i := range out {
+			d := (float64(i) - c) / 3
+			out[i] = math.Exp(-d * d)
+		}
+		return out
+	}
+	srcs := [][]float64{bump(20), bump(20), bump(45)}
+	tgts := [][]float64{bump(10), bump(30), bump(50)}
+	kn, err := NewKNN(srcs, tgts, 2, 0.05)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := kn.Predict(bump(20))
+	for i := range got {
+		if want := (tgts[0][i] + tgts[1][i]) / 2; math.Abs(got[i]-want) > 1e-5 {
+			t.Fatalf("point %d: %g, want the mean of the two neighbours %g", i, got[i], want)
+		}
+	}
+	xs := make([]float64, n)
+	for i := range xs {
+		xs[i] = float64(i)
+	}
+	var train []Example
+	for i := range srcs {
+		train = append(train, Example{Src: srcs[i], Tgt: tgts[i]})
+	}
+	scores, err := BaselineScores(train, []Example{{Src: bump(45), Tgt: bump(50)}}, xs, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := scores["knn"]; len(s) != 1 || s[0].Pearson < 0.99 {
+		t.Errorf("knn scores %+v, want one near-perfect score", s)
+	}
+}

@@ -158,7 +158,7 @@ type Example struct {
 	Src, Tgt []float64
 }
 
-// BaselineScores fits the three baselines on train and scores them on test.
+// BaselineScores fits the baselines (mean, 1-NN, PCA-ridge, k-NN average) on train and scores them on test.
 func BaselineScores(train, test []Example, xs []float64, tol float64) (map[string][]Scores, error) {
 	var srcs, tgts [][]float64
 	for _, e := range train {
@@ -170,6 +170,9 @@ func BaselineScores(train, test []Example, xs []float64, tol float64) (map[strin
 	preds := []Predictor{NewMeanTarget(tgts), NewNearestNeighbour(srcs, tgts)}
 	if pr, err := NewPCARidge(srcs, tgts, 16, 1.0); err == nil {
 		preds = append(preds, pr)
+	}
+	if kn, err := NewKNN(srcs, tgts, KNNNeighbours, KNNTau); err == nil {
+		preds = append(preds, kn)
 	}
 	out := map[string][]Scores{}
 	for _, p := range preds {

@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"runtime"
 	"slices"
 	"sort"
+	"sync"
 
 	"github.com/gomlx/gomlx/pkg/core/tensors"
 
@@ -15,6 +17,7 @@ import (
 	"github.com/spectrogen-go/spectrogen/spectro/distrib"
 	"github.com/spectrogen-go/spectrogen/spectro/fit"
 	"github.com/spectrogen-go/spectrogen/spectro/lineshape"
+	"github.com/spectrogen-go/spectrogen/spectro/retrieval"
 )
 
 // Example is one (source, target) pair ready for the model: both spectra on
@@ -31,8 +34,12 @@ type Example struct {
 	// The source's fitted peak positions, normalised on the target axis and on
 	// the source axis, and which slots hold a peak (see Anchors).
 	AnchorsTgt, AnchorsSrc, AnchorMask []float32
-	Source, Target                     *spectro.Spectrum // as measured, for evaluation and plots
-	srcY, tgtY                         []float64         // Src and Tgt before the float32 conversion (peak fits use these)
+	// Neighbours retrieved from the training library (retrieval models): Nbrs
+	// leaves out the example's own sample; NbrsNewSpecies (training examples
+	// only) its whole species, to train for species the library lacks.
+	Nbrs, NbrsNewSpecies []retrieval.Neighbour
+	Source, Target       *spectro.Spectrum // as measured, for evaluation and plots
+	srcY, tgtY           []float64         // Src and Tgt before the float32 conversion (peak fits use these)
 }
 
 // TableSlots is how many target lines the peak-table term compares with.
@@ -224,6 +231,13 @@ type Dataset struct {
 	withTarget bool
 	streams    []*stream
 	turn       int // training: the stream of the next batch
+	// Retrieval: the library the examples' neighbours index, how many each
+	// batch carries, and the share of training examples given their
+	// new-species neighbours (chosen per example and batch, from the seed).
+	lib        *retrieval.Library
+	retK       int
+	newSpecies float64
+	batches    uint64 // batches handed out (keys the new-species choice)
 }
 
 // stream is one direction's examples and its place in them.
@@ -270,7 +284,7 @@ func (d *Dataset) Directions() []Direction {
 
 // Reset implements train.Dataset.
 func (d *Dataset) Reset() {
-	d.turn = 0
+	d.turn, d.batches = 0, 0
 	for si, s := range d.streams {
 		s.epoch, s.pos = 0, 0
 		d.shuffle(si)
@@ -298,6 +312,7 @@ func (d *Dataset) Skip(n int) {
 // next returns the next batch's direction and example indices (none at the end
 // of an evaluation pass).
 func (d *Dataset) next() (Direction, []int) {
+	d.batches++
 	if d.infinite {
 		si := d.turn
 		d.turn = (d.turn + 1) % len(d.streams)
@@ -388,7 +403,88 @@ func (d *Dataset) tensors(idx []int) (inputs, labels []*tensors.Tensor) {
 	if d.withTarget {
 		inputs = append(inputs, tensors.FromFlatDataAndDimensions(slices.Clone(tgt), b, nt), tensors.FromFlatDataAndDimensions(tgtPeaks, b, kin))
 	}
+	if d.retK > 0 {
+		rng := rand.New(rand.NewPCG(d.seed, 0x7e7+d.batches))
+		lists := make([][]retrieval.Neighbour, b)
+		for j, i := range idx {
+			lists[j] = d.exs[i].Nbrs
+			if d.infinite && d.exs[i].NbrsNewSpecies != nil && rng.Float64() < d.newSpecies {
+				lists[j] = d.exs[i].NbrsNewSpecies
+			}
+		}
+		nb, sims := NeighbourTensors(d.lib, lists, d.retK, nt)
+		inputs = append(inputs, nb, sims)
+	}
 	labels = []*tensors.Tensor{tensors.FromFlatDataAndDimensions(tgt, b, nt),
 		tensors.FromFlatDataAndDimensions(cen, b, TableSlots), tensors.FromFlatDataAndDimensions(wts, b, TableSlots)}
 	return inputs, labels
+}
+
+// NeighbourTensors packs neighbour lists as the decoder's inputs: their
+// targets [B, k, n] and similarities [B, k]. Missing neighbours (a library
+// smaller than k) are empty spectra with similarity −1, which the softmax
+// weighs at nothing.
+func NeighbourTensors(lib *retrieval.Library, lists [][]retrieval.Neighbour, k, n int) (targets, sims *tensors.Tensor) {
+	b := len(lists)
+	t, s := make([]float32, b*k*n), make([]float32, b*k)
+	for j, list := range lists {
+		for r := 0; r < k; r++ {
+			if r >= len(list) {
+				s[j*k+r] = -1
+				continue
+			}
+			s[j*k+r] = float32(list[r].Similarity)
+			copy(t[(j*k+r)*n:(j*k+r+1)*n], lib.Entries[list[r].Index].Target)
+		}
+	}
+	return tensors.FromFlatDataAndDimensions(t, b, k, n), tensors.FromFlatDataAndDimensions(s, b, k)
+}
+
+// NewLibrary makes the neighbour library of training examples: their
+// sources and targets (of the examples' direction).
+func NewLibrary(exs []Example) (*retrieval.Library, error) {
+	entries := make([]retrieval.Entry, 0, len(exs))
+	for _, e := range exs {
+		name := ""
+		if e.Target != nil {
+			name = e.Target.Name()
+		}
+		entries = append(entries, retrieval.Entry{Key: e.Key, Species: e.Species, Name: name, Source: e.Src, Target: e.Tgt})
+	}
+	return retrieval.New(entries)
+}
+
+// attachNeighbours gives each example its k neighbours in lib, never from its
+// own sample; with newSpecies, also a list that leaves out its species. The
+// look-ups run on all cores.
+func attachNeighbours(exs []Example, lib *retrieval.Library, k int, tau float64, newSpecies bool) {
+	parallelFor(len(exs), func(i int) {
+		e := &exs[i]
+		e.Nbrs = lib.Nearest(e.Src, k, tau, func(en retrieval.Entry) bool { return en.Key == e.Key })
+		if newSpecies {
+			sp := samples.MineralKey(e.Species)
+			e.NbrsNewSpecies = lib.Nearest(e.Src, k, tau, func(en retrieval.Entry) bool { return samples.MineralKey(en.Species) == sp })
+		}
+	})
+}
+
+// parallelFor runs f(0..n-1) on all cores.
+func parallelFor(n int, f func(i int)) {
+	workers := max(1, runtime.GOMAXPROCS(0))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				f(i)
+			}
+		}()
+	}
+	for i := 0; i < n; i++ {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
 }

@@ -29,14 +29,27 @@ type Report struct {
 }
 
 // BaselineNames lists the baselines in report order.
-var BaselineNames = []string{"mean", "nn1", "pca_ridge"}
+var BaselineNames = []string{"mean", "nn1", "pca_ridge", "knn"}
 
-// LoadCollection reads a data folder, or the synthetic dataset for "" or "synthetic".
+// LoadCollection reads data folders, zip archives or files (comma-separated;
+// see samples.Load), or the synthetic dataset for "" or "synthetic".
 func LoadCollection(dir string) (*samples.Collection, error) {
 	if dir == "" || dir == "synthetic" {
 		return synth.Generate(synth.DefaultConfig())
 	}
-	return samples.LoadDir(dir, samples.Options{})
+	return samples.Load(dir, samples.Options{})
+}
+
+// UsablePairs returns the collection's from → to pairs whose spectra cover
+// the default grids (see samples.MinCoverage), saying on log how many were
+// left out and why (e.g. far-infrared files on the mid-infrared grid).
+func UsablePairs(col *samples.Collection, from, to spectro.Modality, log io.Writer) []samples.Pair {
+	kept, left := samples.OnGrids(col.Pairs(from, to), spectro.DefaultGrid(from), spectro.DefaultGrid(to))
+	if len(left) > 0 && log != nil {
+		fmt.Fprintf(log, "left out %d of %d %s/%s pairs whose spectra cover under %.0f%% of the %s or %s grid (e.g. far-infrared files; first: %s)\n",
+			len(left), len(left)+len(kept), from, to, 100*samples.MinCoverage, spectro.DefaultGrid(from), spectro.DefaultGrid(to), left[0].Source.Name())
+	}
+	return kept
 }
 
 // EvaluateModel scores a model on test pairs against the baselines fitted on
@@ -110,7 +123,7 @@ func Folds(pairs []samples.Pair, split string, k int, seed uint64) [][]samples.P
 // CrossValidate trains and evaluates one model per fold (in temporary folders
 // under workDir) and returns the per-fold reports and their average.
 func CrossValidate(ctx gocontext.Context, col *samples.Collection, from, to spectro.Modality, split string, k int, base TrainConfig, workDir string, log io.Writer) ([]*Report, *Report, error) {
-	pairs := col.Pairs(from, to)
+	pairs := UsablePairs(col, from, to, log)
 	if len(pairs) < k {
 		return nil, nil, fmt.Errorf("%d pairs cannot make %d folds", len(pairs), k)
 	}
@@ -142,8 +155,9 @@ func CrossValidate(ctx gocontext.Context, col *samples.Collection, from, to spec
 		if err != nil {
 			return nil, nil, fmt.Errorf("fold %d: %w", i+1, err)
 		}
-		fmt.Fprintf(log, "fold %d: model Pearson %.3f pk@5v5 %.3f | nn1 %.3f %.3f | pca_ridge %.3f %.3f\n", i+1,
-			r.Model.Pearson, r.Model.PK5, r.Baselines["nn1"].Pearson, r.Baselines["nn1"].PK5, r.Baselines["pca_ridge"].Pearson, r.Baselines["pca_ridge"].PK5)
+		fmt.Fprintf(log, "fold %d: model Pearson %.3f pk@5v5 %.3f | nn1 %.3f %.3f | pca_ridge %.3f %.3f | knn %.3f %.3f\n", i+1,
+			r.Model.Pearson, r.Model.PK5, r.Baselines["nn1"].Pearson, r.Baselines["nn1"].PK5, r.Baselines["pca_ridge"].Pearson, r.Baselines["pca_ridge"].PK5,
+			r.Baselines["knn"].Pearson, r.Baselines["knn"].PK5)
 		reports = append(reports, r)
 	}
 	avg := &Report{From: from, To: to, Baselines: map[string]eval.Summary{}}
@@ -185,7 +199,7 @@ func TrainingPairs(info *Info, col *samples.Collection, from, to spectro.Modalit
 		keep[s] = true
 	}
 	var out []samples.Pair
-	for _, p := range col.Pairs(from, to) {
+	for _, p := range UsablePairs(col, from, to, nil) {
 		if keep[p.Sample.Mineral] {
 			out = append(out, p)
 		}

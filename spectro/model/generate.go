@@ -19,6 +19,7 @@ import (
 	"github.com/spectrogen-go/spectrogen/spectro/backend"
 	"github.com/spectrogen-go/spectrogen/spectro/distrib"
 	"github.com/spectrogen-go/spectrogen/spectro/eval"
+	"github.com/spectrogen-go/spectrogen/spectro/retrieval"
 )
 
 // Generator runs a trained model in one direction (the model's primary one
@@ -30,6 +31,9 @@ type Generator struct {
 	hp      hparams
 	dir     Direction
 	execs   map[Direction]*directionExecs // shared by the views of one model
+	// Library is the neighbour library of a retrieval model (nil otherwise):
+	// the training pairs, saved with the model.
+	Library *retrieval.Library
 }
 
 // directionExecs are one direction's compiled encoder and decoder.
@@ -62,6 +66,11 @@ func Load(dir, backendConfig string) (gen *Generator, err error) {
 		return nil, err
 	}
 	g := &Generator{Info: info, backend: b, ctx: ctx.Reuse(), hp: hp, dir: hp.main(), execs: map[Direction]*directionExecs{}}
+	if hp.retrieves() {
+		if g.Library, err = retrieval.Load(filepath.Join(dir, retrieval.FileName)); err != nil {
+			return nil, fmt.Errorf("model %s: %w", dir, err)
+		}
+	}
 	_, err = g.compiled()
 	return g, err
 }
@@ -106,12 +115,18 @@ func (g *Generator) compiled() (*directionExecs, error) {
 	if err != nil {
 		return nil, err
 	}
-	dec, err := context.NewExec(g.backend, g.ctx, func(ctx *context.Context, z, anchors, mask *Node) []*Node {
+	// Decoder inputs: latent, anchors, mask and, with retrieval, the
+	// neighbours' targets and similarities.
+	dec, err := context.NewExec(g.backend, g.ctx, func(ctx *context.Context, in []*Node) []*Node {
 		var a *Anchors
 		if hp.usesAnchors(d) {
-			a = &Anchors{Centers: anchors, Mask: mask}
+			a = &Anchors{Centers: in[1], Mask: in[2]}
 		}
-		y, l := Decode(ctx, hp, z, d.To, hp.n, a)
+		var ret *Retrieved
+		if hp.retrieves() {
+			ret = &Retrieved{Targets: in[3], Sims: in[4]}
+		}
+		y, l := Decode(ctx, hp, in[0], d.To, hp.n, a, ret)
 		return []*Node{y, l.Centers, l.Widths, l.Heights, l.Eta}
 	})
 	if err != nil {
@@ -138,6 +153,9 @@ type Generated struct {
 	Expected []float64
 	Peaks    spectro.PeakTable // the decoder's lines for the mean (heights as rendered)
 	Latent   []float32         // the latent mean
+	// Neighbours are the library pairs a retrieval model drew on, most
+	// similar first, with their similarities and weights (nil otherwise).
+	Neighbours []retrieval.Neighbour
 }
 
 // Generate translates source spectra (any grid; resampled here) to the target
@@ -178,7 +196,22 @@ func (g *Generator) Generate(srcs []*spectro.Spectrum, samples int, seed uint64)
 	zd := g.hp.zdim
 	anchorT := func() *tensors.Tensor { return tensors.FromFlatDataAndDimensions(anchors, n, ka) }
 	maskT := func() *tensors.Tensor { return tensors.FromFlatDataAndDimensions(mask, n, ka) }
-	mean, err := ex.dec.Exec(tensors.FromFlatDataAndDimensions(mu, n, zd), anchorT(), maskT())
+	var nbrs [][]retrieval.Neighbour
+	decode := func(z []float32) ([]*tensors.Tensor, error) {
+		in := []*tensors.Tensor{tensors.FromFlatDataAndDimensions(z, n, zd), anchorT(), maskT()}
+		if g.Library != nil {
+			t, s := NeighbourTensors(g.Library, nbrs, g.hp.retrievalK, gt.N)
+			in = append(in, t, s)
+		}
+		return ex.dec.Exec(in)
+	}
+	if g.Library != nil {
+		nbrs = make([][]retrieval.Neighbour, n)
+		parallelFor(n, func(i int) {
+			nbrs[i] = g.Library.Nearest(flat[i*gs.N:(i+1)*gs.N], g.hp.retrievalK, g.hp.retrievalTau, nil)
+		})
+	}
+	mean, err := decode(mu)
 	if err != nil {
 		return nil, err
 	}
@@ -200,6 +233,9 @@ func (g *Generator) Generate(srcs []*spectro.Spectrum, samples int, seed uint64)
 		sp.Meta.Set("generated_from", srcs[i].Name())
 		out[i].Mean = sp
 		out[i].Latent = mu[i*zd : (i+1)*zd]
+		if nbrs != nil {
+			out[i].Neighbours = nbrs[i]
+		}
 		span := gt.Stop - gt.Start
 		for k := 0; k < K; k++ {
 			p := spectro.Peak{Center: gt.Start + float64(lines[0][i*K+k])*span, FWHM: float64(lines[1][i*K+k]) * span,
@@ -221,7 +257,7 @@ func (g *Generator) Generate(srcs []*spectro.Spectrum, samples int, seed uint64)
 		for i := range z {
 			z[i] = mu[i] + float32(math.Exp(0.5*float64(logVar[i]))*rng.NormFloat64())
 		}
-		r, err := ex.dec.Exec(tensors.FromFlatDataAndDimensions(z, n, zd), anchorT(), maskT())
+		r, err := decode(z)
 		if err != nil {
 			return nil, err
 		}

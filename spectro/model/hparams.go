@@ -48,6 +48,18 @@ const (
 	// the target is encoded by its own encoder too), so every encoder maps a
 	// sample to one place in the shared latent space.
 	ParamAlignWeight = "align_weight"
+	// ParamRetrieval turns on retrieval-augmented generation with this many
+	// neighbours (0: off): the decoder sees the targets of the k training
+	// pairs whose sources are most like its own, with their similarities, and
+	// learns how far to trust them.
+	ParamRetrieval = "retrieval_k"
+	// ParamRetrievalTau is the temperature of the neighbours' softmax weights
+	// (on cosine similarity); the decoder learns a correction on top.
+	ParamRetrievalTau = "retrieval_tau"
+	// ParamRetrievalNewSpecies is the share of training examples whose
+	// neighbours exclude their own species (all exclude their own sample), so
+	// the model also learns what to do for a species the library lacks.
+	ParamRetrievalNewSpecies = "retrieval_new_species"
 )
 
 // Priors are the decoder line shapes.
@@ -64,6 +76,7 @@ func CreateDefaultContext() *context.Context {
 		ParamBatchSize: 32, ParamSteps: 1500, ParamDropout: 0.1, ParamSeed: 1,
 		ParamEvalEvery: 100, ParamCheckpointEvery: 250, ParamPatience: 0, ParamGridPoints: 1024, ParamAnchors: true, ParamDecoder: "physics",
 		ParamModalities: "", ParamAutoencode: true, ParamAlignWeight: 0.0,
+		ParamRetrieval: 0, ParamRetrievalTau: 0.05, ParamRetrievalNewSpecies: 0.5,
 		optimizers.ParamOptimizer: "adam", optimizers.ParamLearningRate: 1e-3,
 	})
 	return ctx
@@ -87,13 +100,25 @@ func CheckParams(ctx *context.Context) error {
 	if d := context.GetParamOr(ctx, ParamDecoder, "physics"); d != "physics" && d != "dense" {
 		return fmt.Errorf("decoder %q: want physics or dense", d)
 	}
-	for _, k := range []string{ParamInPeaks, ParamBaseline} {
+	for _, k := range []string{ParamInPeaks, ParamBaseline, ParamRetrieval} {
 		if v := context.GetParamOr(ctx, k, 0); v < 0 {
 			return fmt.Errorf("hyperparameter %s must be ≥ 0, got %d", k, v)
 		}
 	}
-	if _, err := ParseModalities(context.GetParamOr(ctx, ParamModalities, "")); err != nil {
+	mods, err := ParseModalities(context.GetParamOr(ctx, ParamModalities, ""))
+	if err != nil {
 		return err
+	}
+	if context.GetParamOr(ctx, ParamRetrieval, 0) > 0 {
+		if len(mods) > 0 {
+			return fmt.Errorf("hyperparameter %s: retrieval works with one-direction models, not with %s", ParamRetrieval, ParamModalities)
+		}
+		if tau := context.GetParamOr(ctx, ParamRetrievalTau, 0.05); !(tau > 0) {
+			return fmt.Errorf("hyperparameter %s must be > 0, got %g", ParamRetrievalTau, tau)
+		}
+		if p := context.GetParamOr(ctx, ParamRetrievalNewSpecies, 0.5); p < 0 || p > 1 {
+			return fmt.Errorf("hyperparameter %s must be in [0, 1], got %g", ParamRetrievalNewSpecies, p)
+		}
 	}
 	return nil
 }

@@ -35,7 +35,13 @@ type hparams struct {
 	modalities            []spectro.Modality // multi-modal model's modalities (nil: one direction)
 	autoencode            bool
 	alignW                float64
+	retrievalK            int     // neighbours the decoder sees (0: no retrieval)
+	retrievalTau          float64 // softmax temperature of their similarities
+	newSpecies            float64 // share of training examples retrieving without their species
 }
+
+// retrieves reports whether the model conditions on retrieved neighbours.
+func (hp hparams) retrieves() bool { return hp.retrievalK > 0 }
 
 // usesAnchors reports whether direction d's decoder emits anchored lines.
 func (hp hparams) usesAnchors(d Direction) bool { return hp.anchors && SharedAxis(d.From, d.To) }
@@ -111,7 +117,9 @@ func readHParams(ctx *context.Context) (hparams, error) {
 			context.GetParamOr(ctx, ParamDecoder, "physics") == "physics",
 		dense:      context.GetParamOr(ctx, ParamDecoder, "physics") == "dense",
 		modalities: mods, autoencode: context.GetParamOr(ctx, ParamAutoencode, true),
-		alignW: context.GetParamOr(ctx, ParamAlignWeight, 0.0),
+		alignW:     context.GetParamOr(ctx, ParamAlignWeight, 0.0),
+		retrievalK: context.GetParamOr(ctx, ParamRetrieval, 0), retrievalTau: context.GetParamOr(ctx, ParamRetrievalTau, 0.05),
+		newSpecies: context.GetParamOr(ctx, ParamRetrievalNewSpecies, 0.5),
 	}, nil
 }
 
@@ -157,13 +165,31 @@ type Anchors struct {
 	Centers, Mask *Node
 }
 
+// Retrieved are the neighbours a retrieval-augmented decoder sees: the
+// targets of the k library pairs nearest to the source [B, k, n] and the
+// cosine similarities of their sources [B, k], most similar first.
+type Retrieved struct {
+	Targets, Sims *Node
+}
+
 // Decode maps latent vectors [B, latent] to a spectrum of modality m on its
 // n-point grid [B, n], rendered from K lines of the prior's shape (plus, with
-// anchors, one gated line at each anchor), and returns the lines.
-func Decode(ctx *context.Context, hp hparams, z *Node, m spectro.Modality, n int, anchors *Anchors) (*Node, Lines) {
+// anchors, one gated line at each anchor, and with retrieved neighbours a
+// gated, learned mixture of their spectra), and returns the lines.
+func Decode(ctx *context.Context, hp hparams, z *Node, m spectro.Modality, n int, anchors *Anchors, ret *Retrieved) (*Node, Lines) {
 	g := z.Graph()
 	c := ctx.In("decoder").In(string(m))
-	h := activations.Swish(layers.Dense(c.In("hidden1"), z, true, hp.hidden2))
+	pre := layers.Dense(c.In("hidden1"), z, true, hp.hidden2)
+	var fixedMix *Node
+	if ret != nil {
+		// The decoder knows what the neighbours look like (their mixture at
+		// the fixed temperature) and how alike they are, so its lines can add
+		// what the neighbours lack.
+		fixedMix = ReduceSum(Mul(InsertAxes(Softmax(Div(ret.Sims, cst(g, hp.retrievalTau)), -1), -1), ret.Targets), 1)
+		pre = Add(pre, layers.Dense(c.In("retrieved"), fixedMix, false, hp.hidden2))
+		pre = Add(pre, layers.Dense(c.In("similarities"), ret.Sims, false, hp.hidden2))
+	}
+	h := activations.Swish(pre)
 	h = activations.Swish(layers.Dense(c.In("hidden2"), h, true, hp.hidden))
 	if hp.dense {
 		// Ablation: no physics, a dense layer straight to the grid. Its "lines"
@@ -240,6 +266,19 @@ func Decode(ctx *context.Context, hp hparams, z *Node, m spectro.Modality, n int
 		t := TemplateVar(ctx, m, n).ValueGraph(g)
 		gate := Sigmoid(Add(layers.Dense(c.In("template_gate"), h, true, 1), cst(g, -1)))
 		y = Add(y, Mul(gate, InsertAxes(t, 0)))
+	}
+	if ret != nil {
+		// Retrieval: a mixture of the neighbours' spectra. Its weights start as
+		// the softmax of similarity/τ (the k-NN average) and the decoder learns a
+		// correction from the latent and the similarities; a gate, starting
+		// open, decides how much of the mixture to use (little where the
+		// neighbours are far: a species the library lacks).
+		feat := Concatenate([]*Node{h, ret.Sims}, -1)
+		logits := Add(Div(ret.Sims, cst(g, hp.retrievalTau)), layers.Dense(c.In("retrieval_logits"), feat, true, hp.retrievalK))
+		w := Softmax(logits, -1)
+		mix := ReduceSum(Mul(InsertAxes(w, -1), ret.Targets), 1)
+		gate := Sigmoid(Add(layers.Dense(c.In("retrieval_gate"), feat, true, 1), cst(g, 1)))
+		y = Add(y, Mul(gate, mix))
 	}
 	if hp.residual {
 		y = Add(y, Mul(cst(g, 0.1), Tanh(layers.Dense(c.In("residual"), h, true, n))))
@@ -348,7 +387,8 @@ func klWeight(ctx *context.Context, g *Graph, hp hparams) *Node {
 
 // modelFn is the training graph: inputs [source spectrum, source peak vector,
 // anchors on the target axis, anchor mask, anchors on the source axis, and
-// with alignment the target spectrum and its peak vector],
+// with alignment the target spectrum and its peak vector, or with retrieval
+// the neighbours' targets and similarities],
 // predictions [generated target, generated centres]. spec is the batch's
 // Direction (nil: the primary one): it picks the encoder and the decoder. The
 // KL term and the self-reconstruction of the source are added as extra losses.
@@ -388,13 +428,17 @@ func modelFn(ctx *context.Context, spec any, inputs []*Node) []*Node {
 	if hp.usesAnchors(d) {
 		anchors = &Anchors{Centers: inputs[2], Mask: inputs[3]}
 	}
-	gen, lines := Decode(ctx, hp, z, d.To, hp.n, anchors)
+	var ret *Retrieved
+	if hp.retrieves() {
+		ret = &Retrieved{Targets: inputs[5], Sims: inputs[6]}
+	}
+	gen, lines := Decode(ctx, hp, z, d.To, hp.n, anchors, ret)
 	if hp.selfW > 0 && d.From != d.To {
 		var selfAnchors *Anchors
 		if hp.usesAnchors(Direction{d.From, d.From}) {
 			selfAnchors = &Anchors{Centers: inputs[4], Mask: inputs[3]}
 		}
-		self, _ := Decode(ctx, hp, z, d.From, src.Shape().Dimensions[1], selfAnchors)
+		self, _ := Decode(ctx, hp, z, d.From, src.Shape().Dimensions[1], selfAnchors, nil)
 		train.AddLoss(ctx, Mul(cst(g, hp.selfW), ReduceAllMean(reconstruction(self, src, hp.pearsonW))))
 	}
 	return []*Node{gen, lines.Centers}

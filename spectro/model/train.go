@@ -27,6 +27,7 @@ import (
 	"github.com/spectrogen-go/spectrogen/spectro"
 	"github.com/spectrogen-go/spectrogen/spectro/atomicfile"
 	"github.com/spectrogen-go/spectrogen/spectro/backend"
+	"github.com/spectrogen-go/spectrogen/spectro/retrieval"
 )
 
 // TrainConfig says what to train on and where to keep it.
@@ -239,6 +240,25 @@ func Train(cfg TrainConfig) (sum *Summary, err error) {
 			return nil, err
 		}
 		valDS.withTarget = hp.aligned()
+	}
+	if hp.retrieves() {
+		// The training pairs are the library; it is saved with the model, so
+		// generation finds the same neighbours offline.
+		lib, err := NewLibrary(trainEx)
+		if err != nil {
+			return nil, err
+		}
+		attachNeighbours(trainEx, lib, hp.retrievalK, hp.retrievalTau, hp.newSpecies > 0)
+		attachNeighbours(valEx, lib, hp.retrievalK, hp.retrievalTau, false)
+		for _, ds := range []*Dataset{trainDS, valDS} {
+			if ds != nil {
+				ds.lib, ds.retK, ds.newSpecies = lib, hp.retrievalK, hp.newSpecies
+			}
+		}
+		if err := lib.Save(filepath.Join(cfg.OutDir, retrieval.FileName)); err != nil {
+			return nil, err
+		}
+		fmt.Fprintf(cfg.Log, "neighbour library: %d training pairs; each example sees its %d nearest (never its own sample)\n", lib.Len(), hp.retrievalK)
 	}
 
 	if hp.template && !resumed {
@@ -469,12 +489,12 @@ func loadData(cfg TrainConfig, hp hparams, seed uint64) (Info, []Example, []Exam
 				return info, nil, nil, err
 			}
 		default:
-			if col, err = samples.LoadDir(cfg.Data, samples.Options{}); err != nil {
+			if col, err = samples.Load(cfg.Data, samples.Options{}); err != nil {
 				return info, nil, nil, err
 			}
 		}
 		info.Data.Source = col.Dir
-		pairs := col.Pairs(hp.from, hp.to)
+		pairs := UsablePairs(col, hp.from, hp.to, cfg.Log)
 		if len(pairs) == 0 {
 			return info, nil, nil, fmt.Errorf("%s: no %s/%s pairs", col.Dir, hp.from, hp.to)
 		}

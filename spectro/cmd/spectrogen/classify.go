@@ -24,7 +24,7 @@ var inputKinds = []string{"source", "target", "generated", "source+generated"}
 
 func runClassify(ctx context.Context, args []string) error {
 	fs := newFlags("classify", "--data DIR [--model MODELDIR] [--from M --to M] [--chemistry DIR] [--json]")
-	data := fs.String("data", "", "folder of paired spectra (default: the embedded synthetic dataset)")
+	data := fs.String("data", "", "spectra: folders, RRUFF zip archives or files, comma-separated (default: the embedded synthetic dataset)")
 	dir := fs.String("model", "", "trained model: adds the generated target as an input kind")
 	from := fs.String("from", "infrared", "source modality (without --model)")
 	to := fs.String("to", "raman", "target modality (without --model)")

@@ -36,7 +36,7 @@ type fileInfo struct {
 }
 
 func runInfo(ctx context.Context, args []string) error {
-	fs := newFlags("info", "[--json] [--modality M] FILE|DIR...")
+	fs := newFlags("info", "[--json] [--modality M] FILE|DIR|ZIP|A,B,...")
 	asJSON := fs.Bool("json", false, "one JSON object per file (folders: per file too)")
 	modality := fs.String("modality", "", "modality of files whose name and folder do not say it")
 	if err := parse(fs, args); err != nil {
@@ -51,12 +51,15 @@ func runInfo(ctx context.Context, args []string) error {
 	}
 	enc := json.NewEncoder(os.Stdout)
 	for _, path := range fs.Args() {
-		st, err := os.Stat(path)
-		if err != nil {
-			return err
+		many := strings.Contains(path, ",") // several sources read as one collection
+		var st os.FileInfo
+		if !many {
+			if st, err = os.Stat(path); err != nil {
+				return err
+			}
 		}
-		if st.IsDir() {
-			c, err := samples.LoadDir(path, samples.Options{Modality: opts.Modality})
+		if many || st.IsDir() || strings.EqualFold(filepath.Ext(path), ".zip") {
+			c, err := samples.Load(path, samples.Options{Modality: opts.Modality})
 			if err != nil {
 				return err
 			}

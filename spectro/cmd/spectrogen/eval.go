@@ -19,7 +19,7 @@ func init() {
 func runEval(ctx context.Context, args []string) error {
 	fs := newFlags("eval", "--model MODELDIR --data TESTDIR [--train TRAINDIR] [--json]")
 	dir := fs.String("model", "", "trained model folder (required)")
-	data := fs.String("data", "", "folder of test pairs (required; 'synthetic' for the embedded dataset's held-out species)")
+	data := fs.String("data", "", "test pairs: folders, RRUFF zip archives or files, comma-separated (required; 'synthetic' for the embedded dataset's held-out species)")
 	trainDir := fs.String("train", "", "folder the baselines are fitted on (default: the model's training data)")
 	asJSON := fs.Bool("json", false, "print one JSON object")
 	backendCfg := fs.String("backend", "", "GoMLX backend config")
@@ -105,7 +105,7 @@ func printReport(w io.Writer, r *model.Report, asJSON bool) error {
 
 func runCrossval(ctx context.Context, args []string) error {
 	fs := newFlags("crossval", "--data DIR --from M --to M --split species|sample|random --folds 5 [--steps N] [--json]")
-	data := fs.String("data", "", "folder of paired spectra (default: the embedded synthetic dataset)")
+	data := fs.String("data", "", "spectra: folders, RRUFF zip archives or files, comma-separated (default: the embedded synthetic dataset)")
 	from := fs.String("from", "infrared", "source modality")
 	to := fs.String("to", "raman", "target modality")
 	split := fs.String("split", "species", "group folds by species, sample or random")
