@@ -53,6 +53,10 @@ type TrainConfig struct {
 	// the training pairs only — never validation or test: its samples of the
 	// validation species and of HoldOut are left out.
 	Augment string
+	// Exclude names samples (keys, e.g. RRUFF id stems) left out of the data
+	// altogether: neither trained on, validated on, nor in the neighbour
+	// library (the shipped model's example files).
+	Exclude []string
 	// HoldOut names species that must not be trained on (a cross-validation
 	// fold's test species): they are removed from the augmenting data.
 	HoldOut []string
@@ -110,6 +114,7 @@ type DataInfo struct {
 	Split        string   `json:"split"`
 	ValSpecies   []string `json:"val_species"`
 	Augment      string   `json:"augment,omitempty"`
+	Excluded     []string `json:"excluded,omitempty"` // samples left out (TrainConfig.Exclude)
 	TrainSpecies []string `json:"train_species"`
 }
 
@@ -255,10 +260,19 @@ func Train(cfg TrainConfig) (sum *Summary, err error) {
 				ds.lib, ds.retK, ds.newSpecies = lib, hp.retrievalK, hp.newSpecies
 			}
 		}
-		if err := lib.Save(filepath.Join(cfg.OutDir, retrieval.FileName)); err != nil {
+		// Generation may draw on every pair it was given, validation ones too
+		// (training drew on the training pairs only, so validation stayed honest).
+		saved := lib
+		if len(valEx) > 0 {
+			if saved, err = NewLibrary(append(slices.Clip(trainEx), valEx...)); err != nil {
+				return nil, err
+			}
+		}
+		if err := saved.Save(filepath.Join(cfg.OutDir, retrieval.FileName)); err != nil {
 			return nil, err
 		}
-		fmt.Fprintf(cfg.Log, "neighbour library: %d training pairs; each example sees its %d nearest (never its own sample)\n", lib.Len(), hp.retrievalK)
+		fmt.Fprintf(cfg.Log, "neighbour library: %d training pairs (%d with validation, saved with the model); each example sees its %d nearest, never its own sample\n",
+			lib.Len(), saved.Len(), hp.retrievalK)
 	}
 
 	if hp.template && !resumed {
@@ -494,6 +508,10 @@ func loadData(cfg TrainConfig, hp hparams, seed uint64) (Info, []Example, []Exam
 			}
 		}
 		info.Data.Source = col.Dir
+		if len(cfg.Exclude) > 0 {
+			col = withoutSamples(col, cfg.Exclude)
+			info.Data.Excluded = cfg.Exclude
+		}
 		pairs := UsablePairs(col, hp.from, hp.to, cfg.Log)
 		if len(pairs) == 0 {
 			return info, nil, nil, fmt.Errorf("%s: no %s/%s pairs", col.Dir, hp.from, hp.to)
@@ -587,6 +605,21 @@ func withoutSpecies(col *samples.Collection, species []string) *samples.Collecti
 	kept := &samples.Collection{Dir: col.Dir}
 	for _, s := range col.Samples {
 		if !held[samples.MineralKey(s.Mineral)] {
+			kept.Samples = append(kept.Samples, s)
+		}
+	}
+	return kept
+}
+
+// withoutSamples returns col without the samples with the given keys.
+func withoutSamples(col *samples.Collection, keys []string) *samples.Collection {
+	drop := map[string]bool{}
+	for _, k := range keys {
+		drop[strings.ToUpper(k)] = true
+	}
+	kept := &samples.Collection{Dir: col.Dir, Errors: col.Errors, Skipped: col.Skipped, Duplicates: col.Duplicates}
+	for _, s := range col.Samples {
+		if !drop[strings.ToUpper(s.Key)] {
 			kept.Samples = append(kept.Samples, s)
 		}
 	}

@@ -42,7 +42,7 @@ func runClassify(ctx context.Context, args []string) error {
 		return err
 	}
 	if *dir != "" {
-		if g, err = model.Load(*dir, *backendCfg); err != nil {
+		if g, err = loadModel(*dir, *backendCfg); err != nil {
 			return err
 		}
 		f, t = g.From(), g.To()

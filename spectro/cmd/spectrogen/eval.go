@@ -18,7 +18,7 @@ func init() {
 
 func runEval(ctx context.Context, args []string) error {
 	fs := newFlags("eval", "--model MODELDIR --data TESTDIR [--train TRAINDIR] [--json]")
-	dir := fs.String("model", "", "trained model folder (required)")
+	dir := fs.String("model", "", "trained model folder, or a shipped model's name (rruff) (required)")
 	data := fs.String("data", "", "test pairs: folders, RRUFF zip archives or files, comma-separated (required; 'synthetic' for the embedded dataset's held-out species)")
 	trainDir := fs.String("train", "", "folder the baselines are fitted on (default: the model's training data)")
 	asJSON := fs.Bool("json", false, "print one JSON object")
@@ -31,7 +31,7 @@ func runEval(ctx context.Context, args []string) error {
 	if *dir == "" || *data == "" {
 		return usagef("--model and --data are required")
 	}
-	g, err := model.Load(*dir, *backendCfg)
+	g, err := loadModel(*dir, *backendCfg)
 	if err != nil {
 		return err
 	}
@@ -54,7 +54,7 @@ func runEval(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	testPairs := test.Pairs(g.From(), g.To())
+	testPairs := model.UsablePairs(test, g.From(), g.To(), os.Stderr)
 	// Baselines: fitted on TRAINDIR, else on the pairs the model was trained on.
 	trainSrc := *trainDir
 	if trainSrc == "" {
@@ -67,7 +67,7 @@ func runEval(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	trainPairs := trainCol.Pairs(g.From(), g.To())
+	trainPairs := model.UsablePairs(trainCol, g.From(), g.To(), nil)
 	if *trainDir == "" {
 		trainPairs = model.TrainingPairs(g.Info, trainCol, g.From(), g.To())
 	}

@@ -2,16 +2,20 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 
+	"github.com/spectrogen-go/spectrogen/datasets/examples"
 	"github.com/spectrogen-go/spectrogen/datasets/formats"
 	"github.com/spectrogen-go/spectrogen/spectro"
 	"github.com/spectrogen-go/spectrogen/spectro/atomicfile"
 	"github.com/spectrogen-go/spectrogen/spectro/model"
+	"github.com/spectrogen-go/spectrogen/spectro/pretrained"
+	"github.com/spectrogen-go/spectrogen/spectro/retrieval"
 )
 
 func init() {
@@ -33,6 +37,7 @@ func runTrain(ctx context.Context, args []string) error {
 	split := fs.String("split", "species", "validation split: species, sample or random")
 	augment := fs.String("augment", "", "extra training data mixed into the training pairs only: 'synthetic' or a folder")
 	init := fs.String("init", "", "start from this trained model's weights (fine-tuning, e.g. synthetic → real); a new --out folder")
+	exclude := fs.String("exclude", "", "samples to leave out altogether: RRUFF ids (R050009,R040031) or 'examples' (the shipped example files)")
 	modalities := fs.String("modalities", "", "a multi-modal model over these modalities, e.g. infrared,raman,xrd: one latent space, every direction between them (--from/--to is the primary one)")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -63,14 +68,24 @@ func runTrain(ctx context.Context, args []string) error {
 	if len(mods) > 0 && (!slices.Contains(mods, f) || !slices.Contains(mods, t)) {
 		return usagef("--modalities %q must list at least two modalities, --from %s and --to %s among them", *modalities, f, t)
 	}
+	var excluded []string
+	for _, k := range strings.Split(*exclude, ",") {
+		switch k = strings.TrimSpace(k); k {
+		case "":
+		case "examples":
+			excluded = append(excluded, examples.Keys()...)
+		default:
+			excluded = append(excluded, k)
+		}
+	}
 	_, err = model.Train(model.TrainConfig{Data: *data, From: f, To: t, Modalities: mods, OutDir: *out, Steps: *steps, Seed: *seed,
-		Prior: *prior, Backend: *backendCfg, Settings: *set, Split: *split, Augment: *augment, Init: *init, Context: ctx})
+		Prior: *prior, Backend: *backendCfg, Settings: *set, Split: *split, Augment: *augment, Init: *init, Exclude: excluded, Context: ctx})
 	return err
 }
 
 func runGenerate(ctx context.Context, args []string) error {
 	fs := newFlags("generate", "--model MODELDIR --to M FILE... --out DIR [--samples N]")
-	dir := fs.String("model", "", "trained model folder (required)")
+	dir := fs.String("model", "", "trained model folder, or a shipped model's name: rruff (infrared → Raman, trained on RRUFF) (required)")
 	to := fs.String("to", "", "target modality (default: the model's; a multi-modal model: any of its modalities)")
 	out := fs.String("out", "", "output folder (required)")
 	nSamples := fs.Int("samples", 50, "latent samples for the uncertainty band (0: none)")
@@ -82,7 +97,7 @@ func runGenerate(ctx context.Context, args []string) error {
 	if *dir == "" || *out == "" || fs.NArg() == 0 {
 		return usagef("name --model MODELDIR, --out DIR and at least one input file")
 	}
-	g, err := model.Load(*dir, *backendCfg)
+	g, err := loadModel(*dir, *backendCfg)
 	if err != nil {
 		return err
 	}
@@ -144,6 +159,16 @@ func runGenerate(ctx context.Context, args []string) error {
 			return err
 		}
 		fmt.Printf("%s (%s) → %s\n", p, srcs[i].Modality, path)
+		if nb := gens[i].Neighbours; len(nb) > 0 {
+			fmt.Printf("  based on %s\n", retrieval.Describe(nb, 3))
+			data, err := json.MarshalIndent(nb, "", "  ")
+			if err != nil {
+				return err
+			}
+			if err := atomicfile.Write(filepath.Join(*out, base+"__generated_"+string(target)+"_neighbours.json"), append(data, '\n')); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
 }
@@ -154,6 +179,9 @@ func runGenerate(ctx context.Context, args []string) error {
 func writeGenerated(path string, g model.Generated) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# modality: %s\n# generated_from: %s\n", g.Mean.Modality, g.Mean.Meta.Extra["generated_from"])
+	if len(g.Neighbours) > 0 {
+		fmt.Fprintf(&b, "# based_on: %s\n", retrieval.Describe(g.Neighbours, len(g.Neighbours)))
+	}
 	if g.Lower != nil {
 		b.WriteString("x,intensity,lower_5,upper_95,expected\n")
 	} else {
@@ -170,4 +198,13 @@ func writeGenerated(path string, g model.Generated) error {
 		return err
 	}
 	return atomicfile.Write(path, []byte(b.String()))
+}
+
+// loadModel opens --model: a model folder, or the name of a shipped model.
+func loadModel(arg, backendCfg string) (*model.Generator, error) {
+	dir, err := pretrained.Resolve(arg)
+	if err != nil {
+		return nil, usageError{err}
+	}
+	return model.Load(dir, backendCfg)
 }

@@ -1,0 +1,122 @@
+package model
+
+import (
+	"math"
+	"path/filepath"
+	"testing"
+
+	"github.com/gomlx/gomlx/pkg/ml/context"
+	"github.com/gomlx/gomlx/ui/commandline"
+
+	"github.com/spectrogen-go/spectrogen/datasets/samples"
+	"github.com/spectrogen-go/spectrogen/spectro"
+	"github.com/spectrogen-go/spectrogen/spectro/retrieval"
+)
+
+// A retrieval model trains, saves its neighbour library (training and
+// validation pairs), and reports the neighbours each generated spectrum drew
+// on; its exported copy generates the same spectra.
+func TestRetrievalModel(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains a small model")
+	}
+	trainP, valP := tinyData(t)
+	dir := filepath.Join(t.TempDir(), "rag")
+	if _, err := trainTiny(t, dir, 6, tiny+";retrieval_k=3", trainP, valP); err != nil {
+		t.Fatal(err)
+	}
+	lib, err := retrieval.Load(filepath.Join(dir, retrieval.FileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if lib.Len() != len(trainP)+len(valP) {
+		t.Errorf("library holds %d pairs, want the %d training and validation pairs", lib.Len(), len(trainP)+len(valP))
+	}
+	g, err := Load(dir, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := valP[0].Source
+	out, err := g.Generate([]*spectro.Spectrum{src}, 4, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nb := out[0].Neighbours
+	if len(nb) != 3 {
+		t.Fatalf("%d neighbours reported, want 3", len(nb))
+	}
+	sum := 0.0
+	for _, n := range nb {
+		sum += n.Weight
+		if n.Key == "" || n.Species == "" {
+			t.Errorf("neighbour without a name: %+v", n)
+		}
+	}
+	if math.Abs(sum-1) > 1e-6 {
+		t.Errorf("neighbour weights add up to %g", sum)
+	}
+	for _, v := range out[0].Expected {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			t.Fatal("non-finite generated value")
+		}
+	}
+
+	// The slim export (no optimizer state) generates exactly the same.
+	exp := filepath.Join(t.TempDir(), "export")
+	if err := Export(dir, exp); err != nil {
+		t.Fatal(err)
+	}
+	a, b := generateOne(t, dir, src), generateOne(t, exp, src)
+	for i := range a {
+		if a[i] != b[i] {
+			t.Fatalf("exported model differs at point %d: %g vs %g", i, a[i], b[i])
+		}
+	}
+}
+
+// Training examples never retrieve their own sample, and their new-species
+// lists never their own species.
+func TestAttachNeighboursLeavesOutOwnSampleAndSpecies(t *testing.T) {
+	trainP, _ := tinyData(t)
+	exs, err := OnGrids(trainP, spectro.Infrared, spectro.Raman)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lib, err := NewLibrary(exs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	attachNeighbours(exs, lib, 4, 0.05, true)
+	for _, e := range exs {
+		if len(e.Nbrs) == 0 || len(e.NbrsNewSpecies) == 0 {
+			t.Fatalf("%s: no neighbours", e.Key)
+		}
+		for _, n := range e.Nbrs {
+			if n.Key == e.Key {
+				t.Errorf("%s retrieved its own sample", e.Key)
+			}
+		}
+		for _, n := range e.NbrsNewSpecies {
+			if samples.MineralKey(n.Species) == samples.MineralKey(e.Species) {
+				t.Errorf("%s (%s): new-species list holds %s of the same species", e.Key, e.Species, n.Key)
+			}
+		}
+	}
+}
+
+func TestRetrievalParamsChecked(t *testing.T) {
+	for _, set := range []string{"retrieval_k=-1", "retrieval_k=2;retrieval_tau=0", "retrieval_k=2;retrieval_new_species=2", "retrieval_k=2;modalities=infrared,raman"} {
+		ctx := CreateDefaultContext()
+		if err := setParams(ctx, set); err != nil {
+			t.Fatal(err)
+		}
+		if err := CheckParams(ctx); err == nil {
+			t.Errorf("%q accepted", set)
+		}
+	}
+}
+
+func setParams(ctx *context.Context, set string) error {
+	_, err := commandline.ParseContextSettings(ctx, set)
+	return err
+}
