@@ -528,15 +528,34 @@ func Covers(s *spectro.Spectrum, g spectro.Grid, frac float64) bool {
 	return hi > lo && (hi-lo) >= frac*(g.Stop-g.Start)
 }
 
-// OnGrids splits pairs into those whose source and target both cover their
-// grids (MinCoverage) and those left out.
-func OnGrids(pairs []Pair, gs, gt spectro.Grid) (kept, left []Pair) {
-	for _, p := range pairs {
-		if Covers(p.Source, gs, MinCoverage) && Covers(p.Target, gt, MinCoverage) {
-			kept = append(kept, p)
-		} else {
-			left = append(left, p)
+// PairsOnGrids is Pairs with only the spectra that cover their grids
+// (MinCoverage): a sample's far-infrared file is left out before pairing, so
+// its Raman spectra pair with the sample's mid-infrared one. left lists the
+// files passed over.
+func (c *Collection) PairsOnGrids(from, to spectro.Modality, gs, gt spectro.Grid) (pairs []Pair, left []string) {
+	covering := func(list []*spectro.Spectrum, g spectro.Grid) []*spectro.Spectrum {
+		var out []*spectro.Spectrum
+		for _, sp := range list {
+			if Covers(sp, g, MinCoverage) {
+				out = append(out, sp)
+			} else {
+				left = append(left, sp.Meta.Source)
+			}
+		}
+		return out
+	}
+	for _, s := range c.Samples {
+		if !s.Has(from) || !s.Has(to) {
+			continue
+		}
+		src, dst := covering(s.Spectra[from], gs), covering(s.Spectra[to], gt)
+		if len(src) == 0 || len(dst) == 0 {
+			continue
+		}
+		n := max(len(src), len(dst))
+		for i := 0; i < n; i++ {
+			pairs = append(pairs, Pair{Sample: s, Source: src[i%len(src)], Target: dst[i%len(dst)]})
 		}
 	}
-	return kept, left
+	return pairs, left
 }

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"sort"
 	"sync"
+	"weak"
 
 	"github.com/gomlx/gomlx/pkg/core/tensors"
 
@@ -120,6 +121,50 @@ type fitCache map[fitKey]spectro.PeakTable
 type fitKey struct {
 	s *spectro.Spectrum
 	k int
+}
+
+// sharedFits keeps every peak table Train has fitted in this process, keyed
+// by the spectrum (a loaded spectrum is not changed afterwards): the folds of
+// a cross-validation, and repeated trainings in a notebook, fit each spectrum
+// once instead of once per model. Keys are weak pointers, and an entry goes
+// when its spectrum is garbage-collected, so the cache never keeps a
+// collection alive.
+var sharedFits = struct {
+	sync.Mutex
+	m map[sharedKey]spectro.PeakTable
+}{m: map[sharedKey]spectro.PeakTable{}}
+
+type sharedKey struct {
+	s weak.Pointer[spectro.Spectrum]
+	k int
+}
+
+// cachedFits returns the shared peak tables as a private map (prepare writes
+// into it) and a function that stores new fits back.
+func cachedFits() (fitCache, func(fitCache)) {
+	sharedFits.Lock()
+	c := make(fitCache, len(sharedFits.m))
+	for k, v := range sharedFits.m {
+		if s := k.s.Value(); s != nil {
+			c[fitKey{s, k.k}] = v
+		}
+	}
+	sharedFits.Unlock()
+	return c, func(done fitCache) {
+		sharedFits.Lock()
+		defer sharedFits.Unlock()
+		for k, v := range done {
+			key := sharedKey{weak.Make(k.s), k.k}
+			if _, ok := sharedFits.m[key]; !ok {
+				runtime.AddCleanup(k.s, func(key sharedKey) {
+					sharedFits.Lock()
+					delete(sharedFits.m, key)
+					sharedFits.Unlock()
+				}, key)
+			}
+			sharedFits.m[key] = v
+		}
+	}
 }
 
 // prepare is Prepare with a cache; targetVec also fits the target's peak vector.

@@ -40,16 +40,17 @@ func LoadCollection(dir string) (*samples.Collection, error) {
 	return samples.Load(dir, samples.Options{})
 }
 
-// UsablePairs returns the collection's from → to pairs whose spectra cover
-// the default grids (see samples.MinCoverage), saying on log how many were
-// left out and why (e.g. far-infrared files on the mid-infrared grid).
+// UsablePairs returns the collection's from → to pairs of spectra that cover
+// the default grids (see samples.MinCoverage), saying on log how many files
+// were left out and why (e.g. far-infrared files on the mid-infrared grid).
 func UsablePairs(col *samples.Collection, from, to spectro.Modality, log io.Writer) []samples.Pair {
-	kept, left := samples.OnGrids(col.Pairs(from, to), spectro.DefaultGrid(from), spectro.DefaultGrid(to))
+	gs, gt := spectro.DefaultGrid(from), spectro.DefaultGrid(to)
+	pairs, left := col.PairsOnGrids(from, to, gs, gt)
 	if len(left) > 0 && log != nil {
-		fmt.Fprintf(log, "left out %d of %d %s/%s pairs whose spectra cover under %.0f%% of the %s or %s grid (e.g. far-infrared files; first: %s)\n",
-			len(left), len(left)+len(kept), from, to, 100*samples.MinCoverage, spectro.DefaultGrid(from), spectro.DefaultGrid(to), left[0].Source.Name())
+		fmt.Fprintf(log, "left out %d %s/%s files that cover under %.0f%% of their grid (%s: %g–%g, %s: %g–%g), e.g. far-infrared files such as %s; %d pairs remain\n",
+			len(left), from, to, 100*samples.MinCoverage, from, gs.Start, gs.Stop, to, gt.Start, gt.Stop, filepath.Base(left[0]), len(pairs))
 	}
-	return kept
+	return pairs
 }
 
 // EvaluateModel scores a model on test pairs against the baselines fitted on

@@ -120,3 +120,19 @@ func setParams(ctx *context.Context, set string) error {
 	_, err := commandline.ParseContextSettings(ctx, set)
 	return err
 }
+
+// Peak fits are kept across trainings in a process (cross-validation folds
+// fit each spectrum once).
+func TestPeakFitsSharedAcrossTrainings(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains a small model")
+	}
+	trainP, valP := tinyData(t)
+	if _, err := trainTiny(t, filepath.Join(t.TempDir(), "m"), 2, tiny, trainP, valP); err != nil {
+		t.Fatal(err)
+	}
+	c, _ := cachedFits()
+	if _, ok := c[fitKey{trainP[0].Source, 4}]; !ok {
+		t.Errorf("the source's peak fit (in_peaks=4) is not in the shared cache (%d entries)", len(c))
+	}
+}

@@ -580,7 +580,8 @@ func loadData(cfg TrainConfig, hp hparams, seed uint64) (Info, []Example, []Exam
 	info.Data.TrainSpecies, info.Data.ValSpecies = SpeciesOf(allTrain), SpeciesOf(allVal)
 	fmt.Fprintf(cfg.Log, "preparing %d pairs (resampling, peak tables) ...\n", info.Data.Pairs)
 	var trainEx, valEx []Example
-	cache := fitCache{}
+	cache, keep := cachedFits()
+	defer func() { keep(cache) }()
 	for i, d := range dirs {
 		t, err := prepare(cfg.Context, trainSets[i], d.From, d.To, hp.inPeaks, hp.aligns(d), cache)
 		if err != nil {
