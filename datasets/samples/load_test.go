@@ -46,8 +46,8 @@ func TestLoadSeveralSourcesAndZip(t *testing.T) {
 	write(t, filepath.Join(ramanDir, "Calcite__R050127__Raman__532__0__unoriented__Raman_Data_Processed__27194.txt"), rows)
 	zipPath := filepath.Join(dir, "excellent_unoriented.zip")
 	writeZip(t, zipPath, map[string]string{
-		"Calcite__R050127__Raman__532__0__unoriented__Raman_Data_Processed__27194.txt": rows, // also in the folder
-		"Calcite__R050127__Raman__780__0__unoriented__Raman_Data_Processed__27192.txt": rows,
+		"Calcite__R050127__Raman__532__0__unoriented__Raman_Data_Processed__27194.txt":    rows, // also in the folder
+		"Calcite__R050127__Raman__780__0__unoriented__Raman_Data_Processed__27192.txt":    rows,
 		"Abelsonite__R070007__Raman__532__0__unoriented__Raman_Data_Processed__27040.txt": rows, // Raman only
 		"readme.doc": "not a spectrum",
 	})
