@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"path/filepath"
 	"runtime"
 	"slices"
 	"sort"
@@ -492,7 +493,7 @@ func NewLibrary(exs []Example) (*retrieval.Library, error) {
 	for _, e := range exs {
 		name := ""
 		if e.Target != nil {
-			name = e.Target.Name()
+			name = filepath.Base(e.Target.Name()) // the file, not where it was
 		}
 		entries = append(entries, retrieval.Entry{Key: e.Key, Species: e.Species, Name: name, Source: e.Src, Target: e.Tgt})
 	}

@@ -57,9 +57,29 @@ func Export(src, dst string) (err error) {
 		if err != nil {
 			return err
 		}
+		for i := range l.Entries {
+			l.Entries[i].Name = filepath.Base(l.Entries[i].Name)
+		}
 		if err := l.Save(filepath.Join(dst, retrieval.FileName)); err != nil {
 			return err
 		}
+	}
+	// The copy travels: it names its data by folder name, not by where the
+	// folders were on the machine that trained it.
+	var names []string
+	for _, src := range strings.Split(info.Data.Source, ",") {
+		if src = strings.TrimSpace(src); src != "" {
+			names = append(names, filepath.Base(src))
+		}
+	}
+	info.Data.Source = strings.Join(names, ",")
+	if info.Data.Augment != "" {
+		info.Data.Augment = filepath.Base(info.Data.Augment)
+	}
+	if info.Training != nil {
+		t := *info.Training
+		t.Dir = ""
+		info.Training = &t
 	}
 	return writeInfo(dst, *info)
 }

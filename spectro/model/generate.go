@@ -127,7 +127,11 @@ func (g *Generator) compiled() (*directionExecs, error) {
 			ret = &Retrieved{Targets: in[3], Sims: in[4]}
 		}
 		y, l := Decode(ctx, hp, in[0], d.To, hp.n, a, ret)
-		return []*Node{y, l.Centers, l.Widths, l.Heights, l.Eta}
+		out := []*Node{y, l.Centers, l.Widths, l.Heights, l.Eta}
+		if ret != nil {
+			out = append(out, ret.Weights, ret.Gate)
+		}
+		return out
 	})
 	if err != nil {
 		return nil, err
@@ -154,8 +158,11 @@ type Generated struct {
 	Peaks    spectro.PeakTable // the decoder's lines for the mean (heights as rendered)
 	Latent   []float32         // the latent mean
 	// Neighbours are the library pairs a retrieval model drew on, most
-	// similar first, with their similarities and weights (nil otherwise).
-	Neighbours []retrieval.Neighbour
+	// similar first, with their similarities and the decoder's mixture
+	// weights (nil otherwise); RetrievalGate (0–1) is how much of that
+	// mixture went into the spectrum, the rest being the decoder's own lines.
+	Neighbours    []retrieval.Neighbour
+	RetrievalGate float64
 }
 
 // Generate translates source spectra (any grid; resampled here) to the target
@@ -234,7 +241,16 @@ func (g *Generator) Generate(srcs []*spectro.Spectrum, samples int, seed uint64)
 		out[i].Mean = sp
 		out[i].Latent = mu[i*zd : (i+1)*zd]
 		if nbrs != nil {
-			out[i].Neighbours = nbrs[i]
+			// Report what the decoder made of the neighbours (for the latent
+			// mean): its learned mixture weights, and the gate on the mixture.
+			w := tensors.MustCopyFlatData[float32](mean[5])
+			gate := tensors.MustCopyFlatData[float32](mean[6])
+			k := g.hp.retrievalK
+			out[i].Neighbours = slices.Clone(nbrs[i])
+			for j := range out[i].Neighbours {
+				out[i].Neighbours[j].Weight = float64(w[i*k+j])
+			}
+			out[i].RetrievalGate = float64(gate[i])
 		}
 		span := gt.Stop - gt.Start
 		for k := 0; k < K; k++ {

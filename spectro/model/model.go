@@ -167,9 +167,12 @@ type Anchors struct {
 
 // Retrieved are the neighbours a retrieval-augmented decoder sees: the
 // targets of the k library pairs nearest to the source [B, k, n] and the
-// cosine similarities of their sources [B, k], most similar first.
+// cosine similarities of their sources [B, k], most similar first. Decode
+// fills in what it made of them: the mixture weights [B, k] and the gate
+// [B, 1] on the mixture.
 type Retrieved struct {
 	Targets, Sims *Node
+	Weights, Gate *Node
 }
 
 // Decode maps latent vectors [B, latent] to a spectrum of modality m on its
@@ -279,6 +282,7 @@ func Decode(ctx *context.Context, hp hparams, z *Node, m spectro.Modality, n int
 		mix := ReduceSum(Mul(InsertAxes(w, -1), ret.Targets), 1)
 		gate := Sigmoid(Add(layers.Dense(c.In("retrieval_gate"), feat, true, 1), cst(g, 1)))
 		y = Add(y, Mul(gate, mix))
+		ret.Weights, ret.Gate = w, gate
 	}
 	if hp.residual {
 		y = Add(y, Mul(cst(g, 0.1), Tanh(layers.Dense(c.In("residual"), h, true, n))))

@@ -52,8 +52,11 @@ func TestRetrievalModel(t *testing.T) {
 			t.Errorf("neighbour without a name: %+v", n)
 		}
 	}
-	if math.Abs(sum-1) > 1e-6 {
+	if math.Abs(sum-1) > 1e-5 {
 		t.Errorf("neighbour weights add up to %g", sum)
+	}
+	if gate := out[0].RetrievalGate; !(gate > 0 && gate < 1) {
+		t.Errorf("gate %g, want in (0, 1)", gate)
 	}
 	for _, v := range out[0].Expected {
 		if math.IsNaN(v) || math.IsInf(v, 0) {

@@ -138,18 +138,36 @@ func (l *Library) Average(nbrs []Neighbour) []float32 {
 	return out
 }
 
-// Describe is a one-line account of neighbours: "Calcite R040070 0.93, ...".
+// Describe is a one-line account of neighbours, one item per sample (a
+// sample's several spectra add their weights), heaviest first:
+// "Calcite R040070 0.93, Dolomite R050129 0.05, … (2 more)".
 func Describe(nbrs []Neighbour, most int) string {
+	type item struct {
+		species, key string
+		w            float64
+	}
+	var items []item
+	at := map[string]int{}
+	for _, n := range nbrs {
+		id := n.Species + "|" + n.Key
+		if i, ok := at[id]; ok {
+			items[i].w += n.Weight
+			continue
+		}
+		at[id] = len(items)
+		items = append(items, item{n.Species, n.Key, n.Weight})
+	}
+	sort.SliceStable(items, func(a, b int) bool { return items[a].w > items[b].w })
 	s := ""
-	for j, n := range nbrs {
+	for j, it := range items {
 		if j == most {
-			s += fmt.Sprintf(", … (%d more)", len(nbrs)-most)
+			s += fmt.Sprintf(", … (%d more)", len(items)-most)
 			break
 		}
 		if j > 0 {
 			s += ", "
 		}
-		s += fmt.Sprintf("%s %s %.2f", n.Species, n.Key, n.Weight)
+		s += fmt.Sprintf("%s %s %.2f", it.species, it.key, it.w)
 	}
 	return s
 }

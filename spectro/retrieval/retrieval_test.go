@@ -152,3 +152,15 @@ func TestLoadDamaged(t *testing.T) {
 		}
 	}
 }
+
+func TestDescribeGroupsBySample(t *testing.T) {
+	nb := []Neighbour{
+		{Key: "R2", Species: "Calcite", Weight: 0.3},
+		{Key: "R1", Species: "Calcite", Weight: 0.25},
+		{Key: "R1", Species: "Calcite", Weight: 0.25},
+		{Key: "R3", Species: "Dolomite", Weight: 0.2},
+	}
+	if got, want := Describe(nb, 2), "Calcite R1 0.50, Calcite R2 0.30, … (1 more)"; got != want {
+		t.Errorf("Describe = %q, want %q", got, want)
+	}
+}

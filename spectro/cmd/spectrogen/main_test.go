@@ -224,3 +224,43 @@ func TestMultiModalCLI(t *testing.T) {
 		t.Errorf("eval raman → xrd: %d %s %s", code, out, errOut)
 	}
 }
+
+// The shipped real-data model generates from the example RRUFF infrared
+// files on a fresh checkout, names the neighbours it drew on, and writes
+// them beside the spectrum; a model name that is neither a folder nor a
+// shipped model is a usage error.
+func TestGenerateWithShippedModel(t *testing.T) {
+	home := t.TempDir() // the shipped model unpacks into this user's cache
+	files, _ := filepath.Glob(filepath.Join("..", "..", "..", "datasets", "examples", "rruff", "*Infrared*"))
+	if len(files) != 4 {
+		t.Fatalf("%d example infrared files", len(files))
+	}
+	out := t.TempDir()
+	cmd := exec.Command(bin, append([]string{"generate", "--model", "rruff", "--samples", "5", "--out", out}, files...)...)
+	cmd.Env = append(os.Environ(), "HOME="+home, "XDG_CACHE_HOME="+filepath.Join(home, ".cache"))
+	stdout, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("generate --model rruff: %v\n%s", err, stdout)
+	}
+	if n := strings.Count(string(stdout), "based on "); n != 4 {
+		t.Errorf("%d 'based on' lines, want 4:\n%s", n, stdout)
+	}
+	if !strings.Contains(string(stdout), "Calcite R0") {
+		t.Errorf("calcite's neighbours should include a calcite:\n%s", stdout)
+	}
+	nb, _ := filepath.Glob(filepath.Join(out, "*_neighbours.json"))
+	if len(nb) != 4 {
+		t.Fatalf("%d neighbour files", len(nb))
+	}
+	var list []struct {
+		Key, Species, Name string
+		Similarity, Weight float64
+	}
+	data, _ := os.ReadFile(nb[0])
+	if err := json.Unmarshal(data, &list); err != nil || len(list) == 0 || list[0].Key == "" || strings.Contains(list[0].Name, "/") {
+		t.Errorf("neighbours JSON: %v\n%s", err, data)
+	}
+	if _, errOut, code := run(t, "generate", "--model", "no-such-model", "--out", out, files[0]); code != 2 || !strings.Contains(errOut, "no shipped model") {
+		t.Errorf("unknown model: exit %d, %s", code, errOut)
+	}
+}

@@ -160,7 +160,7 @@ func runGenerate(ctx context.Context, args []string) error {
 		}
 		fmt.Printf("%s (%s) → %s\n", p, srcs[i].Modality, path)
 		if nb := gens[i].Neighbours; len(nb) > 0 {
-			fmt.Printf("  based on %s\n", retrieval.Describe(nb, 3))
+			fmt.Printf("  based on %s (the neighbours' mixture gated at %.2f)\n", retrieval.Describe(nb, 3), gens[i].RetrievalGate)
 			data, err := json.MarshalIndent(nb, "", "  ")
 			if err != nil {
 				return err
@@ -180,7 +180,7 @@ func writeGenerated(path string, g model.Generated) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# modality: %s\n# generated_from: %s\n", g.Mean.Modality, g.Mean.Meta.Extra["generated_from"])
 	if len(g.Neighbours) > 0 {
-		fmt.Fprintf(&b, "# based_on: %s\n", retrieval.Describe(g.Neighbours, len(g.Neighbours)))
+		fmt.Fprintf(&b, "# based_on: %s\n# neighbour_gate: %.4f\n", retrieval.Describe(g.Neighbours, len(g.Neighbours)), g.RetrievalGate)
 	}
 	if g.Lower != nil {
 		b.WriteString("x,intensity,lower_5,upper_95,expected\n")
