@@ -282,6 +282,7 @@ type Dataset struct {
 	// new-species neighbours (chosen per example and batch, from the seed).
 	lib        *retrieval.Library
 	retK       int
+	rerank     bool // also the neighbours' sources
 	newSpecies float64
 	batches    uint64 // batches handed out (keys the new-species choice)
 }
@@ -458,8 +459,7 @@ func (d *Dataset) tensors(idx []int) (inputs, labels []*tensors.Tensor) {
 				lists[j] = d.exs[i].NbrsNewSpecies
 			}
 		}
-		nb, sims := NeighbourTensors(d.lib, lists, d.retK, nt)
-		inputs = append(inputs, nb, sims)
+		inputs = append(inputs, NeighbourTensors(d.lib, lists, d.retK, nt, d.rerank)...)
 	}
 	labels = []*tensors.Tensor{tensors.FromFlatDataAndDimensions(tgt, b, nt),
 		tensors.FromFlatDataAndDimensions(cen, b, TableSlots), tensors.FromFlatDataAndDimensions(wts, b, TableSlots)}
@@ -467,12 +467,18 @@ func (d *Dataset) tensors(idx []int) (inputs, labels []*tensors.Tensor) {
 }
 
 // NeighbourTensors packs neighbour lists as the decoder's inputs: their
-// targets [B, k, n] and similarities [B, k]. Missing neighbours (a library
-// smaller than k) are empty spectra with similarity −1, which the softmax
-// weighs at nothing.
-func NeighbourTensors(lib *retrieval.Library, lists [][]retrieval.Neighbour, k, n int) (targets, sims *tensors.Tensor) {
+// targets [B, k, n], similarities [B, k] and, with withSources, their
+// sources [B, k, ns] (for the learned re-ranking). Missing neighbours (a
+// library smaller than k) are empty spectra with similarity −1, which the
+// softmax weighs at nothing.
+func NeighbourTensors(lib *retrieval.Library, lists [][]retrieval.Neighbour, k, n int, withSources bool) []*tensors.Tensor {
 	b := len(lists)
+	ns := len(lib.Entries[0].Source)
 	t, s := make([]float32, b*k*n), make([]float32, b*k)
+	var src []float32
+	if withSources {
+		src = make([]float32, b*k*ns)
+	}
 	for j, list := range lists {
 		for r := 0; r < k; r++ {
 			if r >= len(list) {
@@ -480,10 +486,18 @@ func NeighbourTensors(lib *retrieval.Library, lists [][]retrieval.Neighbour, k, 
 				continue
 			}
 			s[j*k+r] = float32(list[r].Similarity)
-			copy(t[(j*k+r)*n:(j*k+r+1)*n], lib.Entries[list[r].Index].Target)
+			e := lib.Entries[list[r].Index]
+			copy(t[(j*k+r)*n:(j*k+r+1)*n], e.Target)
+			if withSources {
+				copy(src[(j*k+r)*ns:(j*k+r+1)*ns], e.Source)
+			}
 		}
 	}
-	return tensors.FromFlatDataAndDimensions(t, b, k, n), tensors.FromFlatDataAndDimensions(s, b, k)
+	out := []*tensors.Tensor{tensors.FromFlatDataAndDimensions(t, b, k, n), tensors.FromFlatDataAndDimensions(s, b, k)}
+	if withSources {
+		out = append(out, tensors.FromFlatDataAndDimensions(src, b, k, ns))
+	}
+	return out
 }
 
 // NewLibrary makes the neighbour library of training examples: their

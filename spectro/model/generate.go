@@ -125,6 +125,9 @@ func (g *Generator) compiled() (*directionExecs, error) {
 		var ret *Retrieved
 		if hp.retrieves() {
 			ret = &Retrieved{Targets: in[3], Sims: in[4]}
+			if hp.rerank {
+				ret.Sources, ret.Query = in[5], in[6]
+			}
 		}
 		y, l := Decode(ctx, hp, in[0], d.To, hp.n, a, ret)
 		out := []*Node{y, l.Centers, l.Widths, l.Heights, l.Eta}
@@ -207,8 +210,10 @@ func (g *Generator) Generate(srcs []*spectro.Spectrum, samples int, seed uint64)
 	decode := func(z []float32) ([]*tensors.Tensor, error) {
 		in := []*tensors.Tensor{tensors.FromFlatDataAndDimensions(z, n, zd), anchorT(), maskT()}
 		if g.Library != nil {
-			t, s := NeighbourTensors(g.Library, nbrs, g.hp.retrievalK, gt.N)
-			in = append(in, t, s)
+			in = append(in, NeighbourTensors(g.Library, nbrs, g.hp.retrievalK, gt.N, g.hp.rerank)...)
+			if g.hp.rerank {
+				in = append(in, tensors.FromFlatDataAndDimensions(flat, n, gs.N))
+			}
 		}
 		return ex.dec.Exec(in)
 	}

@@ -60,6 +60,16 @@ const (
 	// neighbours exclude their own species (all exclude their own sample), so
 	// the model also learns what to do for a species the library lacks.
 	ParamRetrievalNewSpecies = "retrieval_new_species"
+	// ParamRerank adds a learned re-ranking of the neighbours: the decoder
+	// compares their source spectra with the query's in an embedding it learns.
+	ParamRerank = "retrieval_rerank"
+	// ParamRetrievalLatent lets the mixture weights and their gate depend on
+	// the latent as well as on the similarities (false: on the similarities only).
+	ParamRetrievalLatent = "retrieval_latent"
+	// ParamRetrievalBlend makes the gate share the spectrum between the
+	// neighbours' mixture and the decoder's lines (gate·mix + (1−gate)·lines);
+	// false adds the gated mixture to the lines.
+	ParamRetrievalBlend = "retrieval_blend"
 )
 
 // Priors are the decoder line shapes.
@@ -76,7 +86,7 @@ func CreateDefaultContext() *context.Context {
 		ParamBatchSize: 32, ParamSteps: 1500, ParamDropout: 0.1, ParamSeed: 1,
 		ParamEvalEvery: 100, ParamCheckpointEvery: 250, ParamPatience: 0, ParamGridPoints: 1024, ParamAnchors: true, ParamDecoder: "physics",
 		ParamModalities: "", ParamAutoencode: true, ParamAlignWeight: 0.0,
-		ParamRetrieval: 0, ParamRetrievalTau: 0.05, ParamRetrievalNewSpecies: 0.5,
+		ParamRetrieval: 0, ParamRetrievalTau: 0.05, ParamRetrievalNewSpecies: 0.5, ParamRerank: false, ParamRetrievalLatent: false, ParamRetrievalBlend: true,
 		optimizers.ParamOptimizer: "adam", optimizers.ParamLearningRate: 1e-3,
 	})
 	return ctx

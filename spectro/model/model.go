@@ -38,6 +38,9 @@ type hparams struct {
 	retrievalK            int     // neighbours the decoder sees (0: no retrieval)
 	retrievalTau          float64 // softmax temperature of their similarities
 	newSpecies            float64 // share of training examples retrieving without their species
+	rerank                bool    // learned re-ranking of the neighbours by their sources
+	retrievalLatent       bool    // mixture weights and gate read the latent too (else the similarities only)
+	retrievalBlend        bool    // gate·mixture + (1−gate)·lines, instead of lines + gate·mixture
 }
 
 // retrieves reports whether the model conditions on retrieved neighbours.
@@ -119,7 +122,10 @@ func readHParams(ctx *context.Context) (hparams, error) {
 		modalities: mods, autoencode: context.GetParamOr(ctx, ParamAutoencode, true),
 		alignW:     context.GetParamOr(ctx, ParamAlignWeight, 0.0),
 		retrievalK: context.GetParamOr(ctx, ParamRetrieval, 0), retrievalTau: context.GetParamOr(ctx, ParamRetrievalTau, 0.05),
-		newSpecies: context.GetParamOr(ctx, ParamRetrievalNewSpecies, 0.5),
+		newSpecies:      context.GetParamOr(ctx, ParamRetrievalNewSpecies, 0.5),
+		rerank:          context.GetParamOr(ctx, ParamRetrieval, 0) > 0 && context.GetParamOr(ctx, ParamRerank, false),
+		retrievalLatent: context.GetParamOr(ctx, ParamRetrievalLatent, false),
+		retrievalBlend:  context.GetParamOr(ctx, ParamRetrievalBlend, true),
 	}, nil
 }
 
@@ -172,7 +178,32 @@ type Anchors struct {
 // [B, 1] on the mixture.
 type Retrieved struct {
 	Targets, Sims *Node
-	Weights, Gate *Node
+	// Query [B, ns] and Sources [B, k, ns]: the source spectrum and the
+	// neighbours' sources, for the learned re-ranking (nil without it).
+	Query, Sources *Node
+	Weights, Gate  *Node
+}
+
+// rerankDim is the size of the learned comparison embedding.
+const rerankDim = 64
+
+// rerank scores each neighbour by a learned comparison of its source with
+// the query's: the cosine of a linear embedding (one shared for the query and
+// the neighbours, learned through the mixture's loss), times a learned scale, [B, k].
+func rerank(c *context.Context, ret *Retrieved) *Node {
+	g := ret.Query.Graph()
+	dims := ret.Sources.Shape().Dimensions
+	b, k, ns := dims[0], dims[1], dims[2]
+	// One weight matrix for the query and the neighbours, applied as two
+	// rank-2 products (the fast gradient path; slicing one product apart would
+	// need the Pad op the pure-Go backend lacks).
+	w := c.In("rerank_embed").VariableWithShape("weights", shapes.Make(dtypes.Float32, ns, rerankDim)).ValueGraph(g)
+	unit := func(e *Node) *Node { return Div(e, Sqrt(Add(ReduceAndKeep(Square(e), ReduceSum, -1), cst(g, 1e-8)))) }
+	q := unit(Dot(ret.Query, w))                                                // [B, d]
+	nb := unit(Reshape(Dot(Reshape(ret.Sources, b*k, ns), w), b, k, rerankDim)) // [B, k, d]
+	cos := ReduceSum(Mul(InsertAxes(q, 1), nb), -1)                             // [B, k]
+	scale := c.VariableWithValue("rerank_scale", float32(5)).ValueGraph(g)
+	return Mul(scale, cos)
 }
 
 // Decode maps latent vectors [B, latent] to a spectrum of modality m on its
@@ -276,13 +307,30 @@ func Decode(ctx *context.Context, hp hparams, z *Node, m spectro.Modality, n int
 		// correction from the latent and the similarities; a gate, starting
 		// open, decides how much of the mixture to use (little where the
 		// neighbours are far: a species the library lacks).
-		feat := Concatenate([]*Node{h, ret.Sims}, -1)
+		feat := ret.Sims
+		if hp.retrievalLatent {
+			feat = Concatenate([]*Node{h, ret.Sims}, -1)
+		}
 		logits := Add(Div(ret.Sims, cst(g, hp.retrievalTau)), layers.Dense(c.In("retrieval_logits"), feat, true, hp.retrievalK))
+		if ret.Sources != nil {
+			logits = Add(logits, rerank(c, ret))
+		}
 		w := Softmax(logits, -1)
 		mix := ReduceSum(Mul(InsertAxes(w, -1), ret.Targets), 1)
 		gate := Sigmoid(Add(layers.Dense(c.In("retrieval_gate"), feat, true, 1), cst(g, 1)))
-		y = Add(y, Mul(gate, mix))
+		if hp.residual {
+			y = Add(y, Mul(cst(g, 0.1), Tanh(layers.Dense(c.In("residual"), h, true, n))))
+		}
+		if hp.retrievalBlend {
+			// The gate shares the spectrum between the neighbours' mixture and
+			// the decoder's own lines: near neighbours speak for themselves,
+			// far ones leave it to the physics decoder.
+			y = Add(Mul(gate, mix), Mul(OneMinus(gate), y))
+		} else {
+			y = Add(y, Mul(gate, mix))
+		}
 		ret.Weights, ret.Gate = w, gate
+		return y, lines
 	}
 	if hp.residual {
 		y = Add(y, Mul(cst(g, 0.1), Tanh(layers.Dense(c.In("residual"), h, true, n))))
@@ -435,6 +483,9 @@ func modelFn(ctx *context.Context, spec any, inputs []*Node) []*Node {
 	var ret *Retrieved
 	if hp.retrieves() {
 		ret = &Retrieved{Targets: inputs[5], Sims: inputs[6]}
+		if hp.rerank {
+			ret.Query, ret.Sources = src, inputs[7]
+		}
 	}
 	gen, lines := Decode(ctx, hp, z, d.To, hp.n, anchors, ret)
 	if hp.selfW > 0 && d.From != d.To {

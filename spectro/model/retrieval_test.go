@@ -1,6 +1,7 @@
 package model
 
 import (
+	"fmt"
 	"math"
 	"path/filepath"
 	"testing"
@@ -20,9 +21,17 @@ func TestRetrievalModel(t *testing.T) {
 	if testing.Short() {
 		t.Skip("trains a small model")
 	}
+	for _, rerank := range []bool{false, true} {
+		t.Run(map[bool]string{false: "similarity", true: "learned re-ranking"}[rerank], func(t *testing.T) {
+			testRetrievalModel(t, fmt.Sprintf("%s;retrieval_k=3;retrieval_rerank=%v", tiny, rerank))
+		})
+	}
+}
+
+func testRetrievalModel(t *testing.T, set string) {
 	trainP, valP := tinyData(t)
 	dir := filepath.Join(t.TempDir(), "rag")
-	if _, err := trainTiny(t, dir, 6, tiny+";retrieval_k=3", trainP, valP); err != nil {
+	if _, err := trainTiny(t, dir, 6, set, trainP, valP); err != nil {
 		t.Fatal(err)
 	}
 	lib, err := retrieval.Load(filepath.Join(dir, retrieval.FileName))

@@ -257,7 +257,7 @@ func Train(cfg TrainConfig) (sum *Summary, err error) {
 		attachNeighbours(valEx, lib, hp.retrievalK, hp.retrievalTau, false)
 		for _, ds := range []*Dataset{trainDS, valDS} {
 			if ds != nil {
-				ds.lib, ds.retK, ds.newSpecies = lib, hp.retrievalK, hp.newSpecies
+				ds.lib, ds.retK, ds.rerank, ds.newSpecies = lib, hp.retrievalK, hp.rerank, hp.newSpecies
 			}
 		}
 		// Generation may draw on every pair it was given, validation ones too
