@@ -14,28 +14,16 @@ import (
 	"testing"
 
 	"github.com/spectrogen-go/spectrogen/datasets/formats"
+	"github.com/spectrogen-go/spectrogen/datasets/internal/ziptest"
 	"github.com/spectrogen-go/spectrogen/spectro"
 )
 
 // rruffZip builds a zip laid out like RRUFF's Raman downloads.
 func rruffZip(t *testing.T) []byte {
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
-	files := map[string]string{
+	return ziptest.Bytes(t, map[string]string{
 		"Calcite__R050127-3__Raman__514__0__ccw__Raman_Data_Processed__5637.txt": "##NAMES=Calcite\n##RRUFFID=R050127\n##IDEAL CHEMISTRY=CaCO_3_\n150, 1\n151, 2\n152, 1\n##END=\n",
 		"Albite__R040068-3__Raman__514__0__ccw__Raman_Data_Processed__1596.txt":  "##NAMES=Albite\n##RRUFFID=R040068\n##IDEAL CHEMISTRY=NaAlSi_3_O_8_\n480, 1\n481, 3\n482, 1\n##END=\n",
-	}
-	for name, content := range files {
-		w, err := zw.Create(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		w.Write([]byte(content))
-	}
-	if err := zw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
+	})
 }
 
 func TestFetchExtractsAndCaches(t *testing.T) {

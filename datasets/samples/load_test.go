@@ -1,35 +1,22 @@
 package samples
 
 import (
-	"archive/zip"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/spectrogen-go/spectrogen/datasets/internal/shareddata"
+	"github.com/spectrogen-go/spectrogen/datasets/internal/ziptest"
 	"github.com/spectrogen-go/spectrogen/spectro"
 )
 
 // writeZip writes a zip archive of name → content.
 func writeZip(t *testing.T, path string, files map[string]string) {
 	t.Helper()
-	f, err := os.Create(path)
-	if err != nil {
+	if err := os.WriteFile(path, ziptest.Bytes(t, files), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	zw := zip.NewWriter(f)
-	for name, content := range files {
-		w, err := zw.Create(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		w.Write([]byte(content))
-	}
-	if err := zw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	f.Close()
 }
 
 const rows = "##NAMES=Calcite\n##IDEAL CHEMISTRY=CaCO_3_\n100,1\n200,2\n300,1\n"

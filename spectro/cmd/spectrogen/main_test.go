@@ -114,7 +114,10 @@ func TestDemo(t *testing.T) {
 		!strings.Contains(string(report), "| voigt |") || !strings.Contains(string(report), "| class | leave-species-out | perceptron (GoMLX) |") {
 		t.Errorf("report:\n%s", report)
 	}
-	for _, f := range []string{"classes.png", "sample.png", "generated.png", "pearson.png", "priors.png", "confusion.png", "model-ir2raman/model.json"} {
+	if !strings.Contains(string(report), "## Real minerals: the shipped model") || !strings.Contains(string(report), "| Calcite | R050009 |") {
+		t.Errorf("report lacks the shipped model's real-data section:\n%s", report)
+	}
+	for _, f := range []string{"classes.png", "sample.png", "generated.png", "pearson.png", "priors.png", "confusion.png", "real.png", "model-ir2raman/model.json"} {
 		if st, err := os.Stat(filepath.Join(out, f)); err != nil || st.Size() < 300 {
 			t.Errorf("%s: %v", f, err)
 		}
