@@ -178,14 +178,21 @@ func prepare(ctx context.Context, pairs []samples.Pair, from, to spectro.Modalit
 	xs, xt := gs.Points(), gt.Points()
 	var jobs []fit.Job
 	var jobKeys []fitKey
+	var jobHashes []string
 	queued := map[fitKey]bool{}
 	queue := func(key fitKey, x, y []float64) {
 		if _, done := cache[key]; done || queued[key] {
 			return
 		}
+		hash := fitHash(x, y, key.k)
+		if t, ok := lookupFit(hash); ok {
+			cache[key] = t
+			return
+		}
 		queued[key] = true
 		jobs = append(jobs, fit.Job{X: x, Y: y, Shape: lineshape.PseudoVoigt, Guess: fit.GuessOptions{MaxPeaks: key.k, Baseline: 0}})
 		jobKeys = append(jobKeys, key)
+		jobHashes = append(jobHashes, hash)
 	}
 	for i, p := range pairs {
 		// Peak tables are always fitted on the source (as at inference time);
@@ -204,13 +211,16 @@ func prepare(ctx context.Context, pairs []samples.Pair, from, to spectro.Modalit
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	fresh := map[string]spectro.PeakTable{}
 	for j, r := range results {
 		var table spectro.PeakTable
 		if r.Err == nil {
 			table = r.Result.Peaks()
 		}
 		cache[jobKeys[j]] = table
+		fresh[jobHashes[j]] = table
 	}
+	storeFits(fresh)
 	for i, p := range pairs {
 		e := &exs[i]
 		if inPeaks > 0 {
