@@ -206,22 +206,23 @@ func (g *Generator) Generate(srcs []*spectro.Spectrum, samples int, seed uint64)
 	zd := g.hp.zdim
 	anchorT := func() *tensors.Tensor { return tensors.FromFlatDataAndDimensions(anchors, n, ka) }
 	maskT := func() *tensors.Tensor { return tensors.FromFlatDataAndDimensions(mask, n, ka) }
+	// The neighbours are looked up and packed once; every decoding (the
+	// latent mean, each latent sample) takes the same retrieval inputs.
 	var nbrs [][]retrieval.Neighbour
-	decode := func(z []float32) ([]*tensors.Tensor, error) {
-		in := []*tensors.Tensor{tensors.FromFlatDataAndDimensions(z, n, zd), anchorT(), maskT()}
-		if g.Library != nil {
-			in = append(in, NeighbourTensors(g.Library, nbrs, g.hp.retrievalK, gt.N, g.hp.rerank)...)
-			if g.hp.rerank {
-				in = append(in, tensors.FromFlatDataAndDimensions(flat, n, gs.N))
-			}
-		}
-		return ex.dec.Exec(in)
-	}
+	var retIn []*tensors.Tensor
 	if g.Library != nil {
 		nbrs = make([][]retrieval.Neighbour, n)
 		parallelFor(n, func(i int) {
 			nbrs[i] = g.Library.Nearest(flat[i*gs.N:(i+1)*gs.N], g.hp.retrievalK, g.hp.retrievalTau, nil)
 		})
+		retIn = NeighbourTensors(g.Library, nbrs, g.hp.retrievalK, gt.N, g.hp.rerank)
+		if g.hp.rerank {
+			retIn = append(retIn, tensors.FromFlatDataAndDimensions(flat, n, gs.N))
+		}
+	}
+	decode := func(z []float32) ([]*tensors.Tensor, error) {
+		in := []*tensors.Tensor{tensors.FromFlatDataAndDimensions(z, n, zd), anchorT(), maskT()}
+		return ex.dec.Exec(append(in, retIn...))
 	}
 	mean, err := decode(mu)
 	if err != nil {
@@ -231,6 +232,10 @@ func (g *Generator) Generate(srcs []*spectro.Spectrum, samples int, seed uint64)
 	lines := make([][]float32, 4)
 	for k := range lines {
 		lines[k] = tensors.MustCopyFlatData[float32](mean[1+k])
+	}
+	var nbrWeights, gates []float32
+	if nbrs != nil {
+		nbrWeights, gates = tensors.MustCopyFlatData[float32](mean[5]), tensors.MustCopyFlatData[float32](mean[6])
 	}
 	out = make([]Generated, n)
 	xs := gt.Points()
@@ -248,14 +253,12 @@ func (g *Generator) Generate(srcs []*spectro.Spectrum, samples int, seed uint64)
 		if nbrs != nil {
 			// Report what the decoder made of the neighbours (for the latent
 			// mean): its learned mixture weights, and the gate on the mixture.
-			w := tensors.MustCopyFlatData[float32](mean[5])
-			gate := tensors.MustCopyFlatData[float32](mean[6])
 			k := g.hp.retrievalK
 			out[i].Neighbours = slices.Clone(nbrs[i])
 			for j := range out[i].Neighbours {
-				out[i].Neighbours[j].Weight = float64(w[i*k+j])
+				out[i].Neighbours[j].Weight = float64(nbrWeights[i*k+j])
 			}
-			out[i].RetrievalGate = float64(gate[i])
+			out[i].RetrievalGate = float64(gates[i])
 		}
 		span := gt.Stop - gt.Start
 		for k := 0; k < K; k++ {
