@@ -2,7 +2,13 @@
 //
 //   - formats: readers and writers for RRUFF native text, RRUFF powder DIF peak
 //     lists, the SpectroGen release format, generic delimited text and JCAMP-DX.
-//   - rruff: RRUFF file names, chemistry → chemical class, and the download cache.
-//   - samples: folders of files grouped into multi-modal samples and pairs.
+//   - rruff: the RRUFF download cache.
+//   - samples: folders, zip archives and files read into multi-modal samples
+//     (a spectro/collection.Collection).
 //   - synth: the physics-based synthetic Raman/IR/XRD dataset (the embedded default).
+//   - examples: a few RRUFF samples shipped with the project.
+//
+// Load reads what a command's --data argument names. Data flows one way: these
+// packages make collections, spectro/model trains on their pairs and never
+// reads files itself.
 package datasets

@@ -12,19 +12,20 @@ import (
 	"github.com/spectrogen-go/spectrogen/datasets/formats"
 	"github.com/spectrogen-go/spectrogen/datasets/samples"
 	"github.com/spectrogen-go/spectrogen/spectro"
+	"github.com/spectrogen-go/spectrogen/spectro/collection"
 )
 
 //go:embed rruff/*.txt
 var files embed.FS
 
 // RRUFF returns the example samples, read from the embedded files.
-func RRUFF() (*samples.Collection, error) {
+func RRUFF() (*collection.Collection, error) {
 	names, err := fs.Glob(files, "rruff/*.txt")
 	if err != nil {
 		return nil, err
 	}
-	col := &samples.Collection{Dir: "examples/rruff"}
-	byKey := map[string]*samples.Sample{}
+	col := &collection.Collection{Dir: "examples/rruff"}
+	byKey := map[string]*collection.Sample{}
 	for _, name := range names {
 		data, err := files.ReadFile(name)
 		if err != nil {
@@ -37,7 +38,7 @@ func RRUFF() (*samples.Collection, error) {
 		key := samples.DefaultKey(name, sp)
 		s := byKey[key]
 		if s == nil {
-			s = &samples.Sample{Key: key, Mineral: sp.Meta.Mineral, Chemistry: sp.Meta.Chemistry,
+			s = &collection.Sample{Key: key, Mineral: sp.Meta.Mineral, Chemistry: sp.Meta.Chemistry,
 				Spectra: map[spectro.Modality][]*spectro.Spectrum{}, Peaks: map[spectro.Modality]spectro.PeakTable{}}
 			byKey[key] = s
 			col.Samples = append(col.Samples, s)

@@ -11,7 +11,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/spectrogen-go/spectrogen/datasets/internal/shareddata"
+	"github.com/spectrogen-go/spectrogen/internal/shareddata"
 	"github.com/spectrogen-go/spectrogen/spectro"
 )
 

@@ -14,7 +14,7 @@ import (
 	"testing"
 
 	"github.com/spectrogen-go/spectrogen/datasets/formats"
-	"github.com/spectrogen-go/spectrogen/datasets/internal/ziptest"
+	"github.com/spectrogen-go/spectrogen/internal/ziptest"
 	"github.com/spectrogen-go/spectrogen/spectro"
 )
 

@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/spectrogen-go/spectrogen/datasets/internal/shareddata"
-	"github.com/spectrogen-go/spectrogen/datasets/internal/ziptest"
+	"github.com/spectrogen-go/spectrogen/internal/shareddata"
+	"github.com/spectrogen-go/spectrogen/internal/ziptest"
 	"github.com/spectrogen-go/spectrogen/spectro"
 )
 
@@ -91,32 +91,6 @@ func TestLoadRefusesBadArchives(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "..", "outside.txt")); err == nil {
 		t.Error("an archive entry was written outside the folder")
-	}
-}
-
-// Far-infrared files cover under a tenth of the mid-infrared grid: they are
-// left out before pairing, so the sample's Raman spectra all pair with its
-// mid-infrared file.
-func TestPairsOnGridsLeavesOutFarInfrared(t *testing.T) {
-	sp := func(m spectro.Modality, name string, lo, hi float64) *spectro.Spectrum {
-		return &spectro.Spectrum{Modality: m, X: []float64{lo, hi}, Y: []float64{0, 1}, Meta: spectro.Metadata{Source: name}}
-	}
-	s := &Sample{Key: "R1", Spectra: map[spectro.Modality][]*spectro.Spectrum{
-		spectro.Infrared: {sp(spectro.Infrared, "far", 50, 700), sp(spectro.Infrared, "mid", 400, 4000)},
-		spectro.Raman:    {sp(spectro.Raman, "r1", 100, 1500), sp(spectro.Raman, "r2", 150, 1400), sp(spectro.Raman, "r3", 120, 1300)},
-	}}
-	c := &Collection{Samples: []*Sample{s}}
-	pairs, left := c.PairsOnGrids(spectro.Infrared, spectro.Raman, spectro.DefaultGrid(spectro.Infrared), spectro.DefaultGrid(spectro.Raman))
-	if len(pairs) != 3 || len(left) != 1 || left[0] != "far" {
-		t.Fatalf("%d pairs, left %v; want 3 pairs and the far-infrared file left out", len(pairs), left)
-	}
-	for _, p := range pairs {
-		if p.Source.Meta.Source != "mid" {
-			t.Errorf("Raman %s paired with %s", p.Target.Meta.Source, p.Source.Meta.Source)
-		}
-	}
-	if Covers(sp(spectro.Raman, "x", 0, 0), spectro.DefaultGrid(spectro.Raman), 0.5) {
-		t.Error("a zero-width spectrum covers nothing")
 	}
 }
 

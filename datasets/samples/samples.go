@@ -1,6 +1,6 @@
-// Package samples groups spectra into multi-modal samples — the Raman, infrared
-// and XRD measurements of one specimen — and forms the (source, target) pairs
-// that cross-modal models train and are evaluated on.
+// Package samples reads spectrum files into a collection.Collection of
+// multi-modal samples — the Raman, infrared and XRD measurements of one
+// specimen.
 //
 // LoadDir reads a folder of spectrum files in any format the formats package
 // reads, laid out either as <dir>/<modality>/... subfolders or with modality
@@ -21,50 +21,12 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"unicode"
 
 	"github.com/spectrogen-go/spectrogen/datasets/formats"
-	"github.com/spectrogen-go/spectrogen/datasets/rruff"
 	"github.com/spectrogen-go/spectrogen/spectro"
+	"github.com/spectrogen-go/spectrogen/spectro/chem"
+	"github.com/spectrogen-go/spectrogen/spectro/collection"
 )
-
-// Sample is one specimen with its spectra per modality.
-type Sample struct {
-	Key       string // the grouping key, e.g. the RRUFF id stem "R050127"
-	Mineral   string // species name
-	Chemistry string
-	Class     rruff.Class
-	Spectra   map[spectro.Modality][]*spectro.Spectrum
-	// Peaks holds known peak tables per modality: ground truth for synthetic
-	// samples, reflections from DIF files for real ones.
-	Peaks map[spectro.Modality]spectro.PeakTable
-}
-
-// Has reports whether the sample has a spectrum of modality m.
-func (s *Sample) Has(m spectro.Modality) bool { return len(s.Spectra[m]) > 0 }
-
-// Pair is one (source, target) example for a translation direction.
-type Pair struct {
-	Sample         *Sample
-	Source, Target *spectro.Spectrum
-}
-
-// FileError is a file that could not be read.
-type FileError struct {
-	Path string
-	Err  error
-}
-
-// Collection is a set of samples read from a folder.
-type Collection struct {
-	Dir     string
-	Samples []*Sample
-	Errors  []FileError // files that failed to read (reported, not fatal)
-	Skipped []string    // files that are not spectra (other extensions)
-	// Duplicates counts files passed over because another source already
-	// held the same RRUFF file.
-	Duplicates int
-}
 
 // Options steer LoadDir.
 type Options struct {
@@ -97,7 +59,7 @@ func DefaultKey(path string, s *spectro.Spectrum) string {
 }
 
 // LoadDir reads every spectrum file below dir into samples.
-func LoadDir(dir string, opts Options) (*Collection, error) {
+func LoadDir(dir string, opts Options) (*collection.Collection, error) {
 	st, err := os.Stat(dir)
 	if err != nil {
 		return nil, err
@@ -115,18 +77,18 @@ func LoadDir(dir string, opts Options) (*Collection, error) {
 // for the same sample and modality, as in RRUFF's zip and a folder extracted
 // from it, or the release-format pairs beside RRUFF's own files) counts once;
 // Duplicates says how many were passed over. Files are parsed on all cores.
-func Load(spec string, opts Options) (*Collection, error) {
+func Load(spec string, opts Options) (*collection.Collection, error) {
 	if opts.Key == nil {
 		opts.Key = DefaultKey
 	}
 	var files []rawFile
-	c := &Collection{Dir: spec}
+	c := &collection.Collection{Dir: spec}
 	for _, src := range strings.Split(spec, ",") {
 		src = strings.TrimSpace(src)
 		if src == "" {
 			continue
 		}
-		got, err := c.list(src)
+		got, err := list(c, src)
 		if err != nil {
 			return nil, err
 		}
@@ -149,10 +111,10 @@ func Load(spec string, opts Options) (*Collection, error) {
 	}
 	close(jobs)
 	wg.Wait()
-	byKey := map[string]*Sample{}
+	byKey := map[string]*collection.Sample{}
 	seenFile := map[string]bool{}
 	for _, f := range parsed {
-		c.add(byKey, f, opts, seenFile)
+		add(c, byKey, f, opts, seenFile)
 	}
 	for _, s := range byKey {
 		for _, list := range s.Spectra {
@@ -190,14 +152,14 @@ type parsedFile struct {
 const MaxFileBytes = 64 << 20
 
 // list returns the spectrum files of one source: a folder, a zip or a file.
-func (c *Collection) list(src string) ([]rawFile, error) {
+func list(c *collection.Collection, src string) ([]rawFile, error) {
 	st, err := os.Stat(src)
 	if err != nil {
 		return nil, err
 	}
 	if !st.IsDir() {
 		if strings.EqualFold(filepath.Ext(src), ".zip") {
-			return c.listZip(src)
+			return listZip(c, src)
 		}
 		if st.Size() > MaxFileBytes {
 			return nil, fmt.Errorf("%s: %d bytes is larger than a spectrum file can be (%d)", src, st.Size(), MaxFileBytes)
@@ -243,7 +205,7 @@ func (c *Collection) list(src string) ([]rawFile, error) {
 // are only labels here (nothing is extracted), so a name that climbs out of
 // the archive ("../x") cannot write anywhere; it is still refused as a sign
 // of a damaged or hostile archive.
-func (c *Collection) listZip(path string) ([]rawFile, error) {
+func listZip(c *collection.Collection, path string) ([]rawFile, error) {
 	zr, err := zip.OpenReader(path)
 	if err != nil {
 		return nil, fmt.Errorf("%s: not a readable zip archive: %w", path, err)
@@ -308,15 +270,15 @@ func fileID(key string, path string, m spectro.Modality) string {
 	return key + "|" + string(m) + "|" + num
 }
 
-func (c *Collection) add(byKey map[string]*Sample, f parsedFile, opts Options, seenFile map[string]bool) {
+func add(c *collection.Collection, byKey map[string]*collection.Sample, f parsedFile, opts Options, seenFile map[string]bool) {
 	if f.err != nil {
-		c.Errors = append(c.Errors, FileError{f.path, f.err})
+		c.Errors = append(c.Errors, collection.FileError{Path: f.path, Err: f.err})
 		return
 	}
-	sample := func(key string) *Sample {
+	sample := func(key string) *collection.Sample {
 		s := byKey[key]
 		if s == nil {
-			s = &Sample{Key: key, Spectra: map[spectro.Modality][]*spectro.Spectrum{}, Peaks: map[spectro.Modality]spectro.PeakTable{}}
+			s = &collection.Sample{Key: key, Spectra: map[spectro.Modality][]*spectro.Spectrum{}, Peaks: map[spectro.Modality]spectro.PeakTable{}}
 			byKey[key] = s
 		}
 		return s
@@ -341,7 +303,7 @@ func (c *Collection) add(byKey map[string]*Sample, f parsedFile, opts Options, s
 }
 
 // fill takes species, chemistry and class from a file's metadata.
-func fill(s *Sample, m spectro.Metadata) {
+func fill(s *collection.Sample, m spectro.Metadata) {
 	if s.Mineral == "" {
 		s.Mineral = m.Mineral
 	}
@@ -349,9 +311,9 @@ func fill(s *Sample, m spectro.Metadata) {
 		s.Chemistry = m.Chemistry
 	}
 	if c := m.Extra["class"]; c != "" {
-		s.Class = rruff.Class(c)
+		s.Class = chem.Class(c)
 	} else if s.Class == "" && s.Chemistry != "" {
-		s.Class = rruff.Classify(s.Chemistry)
+		s.Class = chem.Classify(s.Chemistry)
 	}
 }
 
@@ -362,200 +324,4 @@ func sortedExt() []string {
 	}
 	sort.Strings(e)
 	return e
-}
-
-// Pairs returns the (from, to) pairs of every sample that has both. Within a
-// sample, files are matched in sorted order; when one side has more files, the
-// other side's files are reused in turn, so every file takes part.
-func (c *Collection) Pairs(from, to spectro.Modality) []Pair {
-	var pairs []Pair
-	for _, s := range c.Samples {
-		src, dst := s.Spectra[from], s.Spectra[to]
-		if len(src) == 0 || len(dst) == 0 {
-			continue
-		}
-		n := max(len(src), len(dst))
-		for i := 0; i < n; i++ {
-			pairs = append(pairs, Pair{Sample: s, Source: src[i%len(src)], Target: dst[i%len(dst)]})
-		}
-	}
-	return pairs
-}
-
-// Unpaired lists the files of modality from or to whose sample lacks the other.
-func (c *Collection) Unpaired(from, to spectro.Modality) []string {
-	var out []string
-	for _, s := range c.Samples {
-		for _, m := range [][2]spectro.Modality{{from, to}, {to, from}} {
-			if s.Has(m[0]) && !s.Has(m[1]) {
-				for _, sp := range s.Spectra[m[0]] {
-					out = append(out, sp.Meta.Source)
-				}
-			}
-		}
-	}
-	sort.Strings(out)
-	return out
-}
-
-// Counts returns how many spectra there are per modality.
-func (c *Collection) Counts() map[spectro.Modality]int {
-	n := map[spectro.Modality]int{}
-	for _, s := range c.Samples {
-		for m, list := range s.Spectra {
-			n[m] += len(list)
-		}
-	}
-	return n
-}
-
-// Species returns the distinct species names, sorted.
-func (c *Collection) Species() []string {
-	seen := map[string]bool{}
-	for _, s := range c.Samples {
-		seen[s.Mineral] = true
-	}
-	var out []string
-	for k := range seen {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
-
-// Summary describes the collection in a few lines: counts per modality, samples,
-// species, pairs per direction, unpaired files and read errors.
-func (c *Collection) Summary() string {
-	var b strings.Builder
-	counts := c.Counts()
-	fmt.Fprintf(&b, "%s: %d samples of %d species;", c.Dir, len(c.Samples), len(c.Species()))
-	for _, m := range spectro.Modalities {
-		if counts[m] > 0 {
-			fmt.Fprintf(&b, " %d %s", counts[m], m)
-		}
-	}
-	b.WriteString(" spectra\n")
-	for _, from := range spectro.Modalities {
-		for _, to := range spectro.Modalities {
-			if from >= to || counts[from] == 0 || counts[to] == 0 {
-				continue
-			}
-			fmt.Fprintf(&b, "  %s ↔ %s: %d pairs from %d samples", from, to, len(c.Pairs(from, to)), c.samplesWith(from, to))
-			if u := c.Unpaired(from, to); len(u) > 0 {
-				fmt.Fprintf(&b, "; %d files unpaired", len(u))
-			}
-			b.WriteString("\n")
-		}
-	}
-	if len(c.Errors) > 0 {
-		fmt.Fprintf(&b, "  %d files could not be read, e.g. %v\n", len(c.Errors), c.Errors[0].Err)
-	}
-	if len(c.Skipped) > 0 {
-		fmt.Fprintf(&b, "  %d files skipped (not spectrum files)\n", len(c.Skipped))
-	}
-	if c.Duplicates > 0 {
-		fmt.Fprintf(&b, "  %d files counted once (the same RRUFF file in two sources)\n", c.Duplicates)
-	}
-	return b.String()
-}
-
-func (c *Collection) samplesWith(a, b spectro.Modality) int {
-	n := 0
-	for _, s := range c.Samples {
-		if s.Has(a) && s.Has(b) {
-			n++
-		}
-	}
-	return n
-}
-
-// LabelFrom gives samples without chemistry the chemistry and class of a
-// sample of the same mineral in ref (e.g. RRUFF files, whose headers carry
-// IDEAL CHEMISTRY, for files in a release format without headers). Mineral
-// names match ignoring case and punctuation ("AxiniteFe" is "Axinite-(Fe)"). It returns how many samples it labelled and
-// the minerals ref does not know.
-func (c *Collection) LabelFrom(ref *Collection) (labelled int, unknown []string) {
-	known := map[string]*Sample{}
-	for _, s := range ref.Samples {
-		if k := MineralKey(s.Mineral); s.Chemistry != "" && known[k] == nil {
-			known[k] = s
-		}
-	}
-	missing := map[string]bool{}
-	for _, s := range c.Samples {
-		if s.Chemistry != "" {
-			continue
-		}
-		r := known[MineralKey(s.Mineral)]
-		if r == nil {
-			if !missing[s.Mineral] {
-				missing[s.Mineral] = true
-				unknown = append(unknown, s.Mineral)
-			}
-			continue
-		}
-		s.Chemistry, s.Class = r.Chemistry, r.Class
-		labelled++
-	}
-	sort.Strings(unknown)
-	return labelled, unknown
-}
-
-// MineralKey is a mineral name in lower case without spaces or punctuation:
-// "Axinite-(Fe)" and "AxiniteFe" have the same key.
-func MineralKey(name string) string {
-	return strings.Map(func(r rune) rune {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
-			return unicode.ToLower(r)
-		}
-		return -1
-	}, name)
-}
-
-// MinCoverage is the share of a modality's evaluation grid that a spectrum
-// must measure to take part in a pair on that grid: far-infrared files
-// (50–700 cm⁻¹) cover under a tenth of the mid-infrared grid (400–4000 cm⁻¹)
-// and would otherwise be mid-infrared spectra that are zero almost everywhere.
-const MinCoverage = 0.5
-
-// Covers reports whether s measures at least frac of grid g.
-func Covers(s *spectro.Spectrum, g spectro.Grid, frac float64) bool {
-	if s.Len() == 0 {
-		return false
-	}
-	lo, hi := s.Range()
-	lo, hi = max(lo, g.Start), min(hi, g.Stop)
-	return hi > lo && (hi-lo) >= frac*(g.Stop-g.Start)
-}
-
-// PairsOnGrids is Pairs with only the spectra that cover their grids
-// (MinCoverage): a sample's far-infrared file is left out before pairing, so
-// its Raman spectra pair with the sample's mid-infrared one. left lists the
-// files passed over.
-func (c *Collection) PairsOnGrids(from, to spectro.Modality, gs, gt spectro.Grid) (pairs []Pair, left []string) {
-	covering := func(list []*spectro.Spectrum, g spectro.Grid) []*spectro.Spectrum {
-		var out []*spectro.Spectrum
-		for _, sp := range list {
-			if Covers(sp, g, MinCoverage) {
-				out = append(out, sp)
-			} else {
-				left = append(left, sp.Meta.Source)
-			}
-		}
-		return out
-	}
-	for _, s := range c.Samples {
-		if !s.Has(from) || !s.Has(to) {
-			continue
-		}
-		src, dst := covering(s.Spectra[from], gs), covering(s.Spectra[to], gt)
-		if len(src) == 0 || len(dst) == 0 {
-			continue
-		}
-		n := max(len(src), len(dst))
-		for i := 0; i < n; i++ {
-			pairs = append(pairs, Pair{Sample: s, Source: src[i%len(src)], Target: dst[i%len(dst)]})
-		}
-	}
-	return pairs, left
 }

@@ -6,9 +6,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/spectrogen-go/spectrogen/datasets/internal/shareddata"
-	"github.com/spectrogen-go/spectrogen/datasets/rruff"
+	"github.com/spectrogen-go/spectrogen/internal/shareddata"
 	"github.com/spectrogen-go/spectrogen/spectro"
+	"github.com/spectrogen-go/spectrogen/spectro/chem"
 )
 
 func write(t *testing.T, path, content string) {
@@ -33,7 +33,7 @@ func TestLoadDirPairsByStemAndReportsUnpaired(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(c.Samples) != 2 || c.Samples[1].Key != "R050127" || c.Samples[1].Class != rruff.Carbonate {
+	if len(c.Samples) != 2 || c.Samples[1].Key != "R050127" || c.Samples[1].Class != chem.Carbonate {
 		t.Fatalf("samples: %+v", c.Samples)
 	}
 	pairs := c.Pairs(spectro.Infrared, spectro.Raman)
@@ -76,24 +76,5 @@ func TestRealPairs(t *testing.T) {
 		if p.Source.Modality != spectro.Infrared || p.Target.Modality != spectro.Raman || p.Source.Meta.Mineral != p.Target.Meta.Mineral {
 			t.Errorf("bad pair %s / %s", p.Source.Meta.Source, p.Target.Meta.Source)
 		}
-	}
-}
-
-func TestLabelFrom(t *testing.T) {
-	ref := &Collection{Samples: []*Sample{
-		{Mineral: "Calcite", Chemistry: "CaCO_3_", Class: rruff.Classify("CaCO_3_")},
-		{Mineral: "Quartz", Chemistry: "SiO_2_", Class: rruff.Classify("SiO_2_")},
-		{Mineral: "Axinite-(Fe)", Chemistry: "Ca_2_Fe^2+^Al_2_BSi_4_O_15_(OH)", Class: rruff.Classify("Ca_2_Fe^2+^Al_2_BSi_4_O_15_(OH)")},
-	}}
-	c := &Collection{Samples: []*Sample{{Mineral: "calcite"}, {Mineral: "Calcite"}, {Mineral: "Gypsum"}, {Mineral: "Quartz", Chemistry: "SiO2", Class: "oxide"}, {Mineral: "AxiniteFe"}}}
-	n, unknown := c.LabelFrom(ref)
-	if n != 3 || c.Samples[4].Class != rruff.Silicate || len(unknown) != 1 || unknown[0] != "Gypsum" {
-		t.Fatalf("labelled %d, unknown %v; want 3 and [Gypsum]", n, unknown)
-	}
-	if c.Samples[0].Class != rruff.Carbonate || c.Samples[1].Chemistry != "CaCO_3_" {
-		t.Errorf("calcite labelled %q %q", c.Samples[0].Class, c.Samples[1].Chemistry)
-	}
-	if c.Samples[3].Chemistry != "SiO2" || c.Samples[2].Class != "" {
-		t.Error("samples with chemistry, or unknown, must be left alone")
 	}
 }

@@ -11,9 +11,9 @@ import (
 	"strconv"
 
 	"github.com/spectrogen-go/spectrogen/datasets/formats"
-	"github.com/spectrogen-go/spectrogen/datasets/samples"
 	"github.com/spectrogen-go/spectrogen/spectro"
 	"github.com/spectrogen-go/spectrogen/spectro/atomicfile"
+	"github.com/spectrogen-go/spectrogen/spectro/collection"
 )
 
 // Wavelength is the X-ray wavelength of the diffraction patterns: Cu Kα1, Å.
@@ -75,11 +75,11 @@ func (c Config) AllSpecies() []*Species {
 
 // Generate makes the whole dataset as a collection of samples, each with one
 // spectrum per modality and its ground-truth peak tables.
-func Generate(c Config) (*samples.Collection, error) {
+func Generate(c Config) (*collection.Collection, error) {
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}
-	col := &samples.Collection{Dir: fmt.Sprintf("synthetic(seed=%d)", c.Seed)}
+	col := &collection.Collection{Dir: fmt.Sprintf("synthetic(seed=%d)", c.Seed)}
 	for si, sp := range c.AllSpecies() {
 		for j := 0; j < c.SamplesPerSpecies; j++ {
 			col.Samples = append(col.Samples, sp.Sample(c, si*c.SamplesPerSpecies+j))
@@ -89,10 +89,10 @@ func Generate(c Config) (*samples.Collection, error) {
 }
 
 // Sample makes specimen number id of the species.
-func (sp *Species) Sample(c Config, id int) *samples.Sample {
+func (sp *Species) Sample(c Config, id int) *collection.Sample {
 	rng := rand.New(rand.NewPCG(sp.seed^c.Seed, uint64(id)+1))
 	key := fmt.Sprintf("S%06d", id)
-	s := &samples.Sample{
+	s := &collection.Sample{
 		Key: key, Mineral: sp.Name, Chemistry: sp.Chemistry, Class: sp.Class,
 		Spectra: map[spectro.Modality][]*spectro.Spectrum{},
 		Peaks:   map[spectro.Modality]spectro.PeakTable{},
@@ -216,7 +216,7 @@ func clamp(v, lo, hi float64) float64 { return math.Max(lo, math.Min(hi, v)) }
 // <dir>/<modality>/<Species>__<Key>-<n>__<Modality>__Synthetic.csv, the ground
 // truth as <dir>/peaks/<Key>.json, and the species descriptions as
 // <dir>/species.json. Every file is written atomically.
-func Write(col *samples.Collection, dir string, species []*Species) error {
+func Write(col *collection.Collection, dir string, species []*Species) error {
 	for _, s := range col.Samples {
 		for m, list := range s.Spectra {
 			for _, sp := range list {

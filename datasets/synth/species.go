@@ -6,11 +6,11 @@ import (
 	"math/rand/v2"
 	"sort"
 
-	"github.com/spectrogen-go/spectrogen/datasets/rruff"
+	"github.com/spectrogen-go/spectrogen/spectro/chem"
 )
 
 // Classes are the chemical classes the generator makes, in a fixed order.
-var Classes = []rruff.Class{rruff.Carbonate, rruff.Sulfate, rruff.Phosphate, rruff.Silicate, rruff.Borate, rruff.Oxide, rruff.Sulfide}
+var Classes = []chem.Class{chem.Carbonate, chem.Sulfate, chem.Phosphate, chem.Silicate, chem.Borate, chem.Oxide, chem.Sulfide}
 
 // Mode is one vibrational mode of a species.
 type Mode struct {
@@ -25,9 +25,9 @@ type Mode struct {
 // Species is a synthetic mineral species.
 type Species struct {
 	Name      string
-	Class     rruff.Class
+	Class     chem.Class
 	Cation    string
-	Chemistry string // in RRUFF markup, so rruff.Classify recovers Class
+	Chemistry string // in RRUFF markup, so chem.Classify recovers Class
 	Centro    bool   // centrosymmetric: Raman/IR mutual exclusion
 	Hydration string // "", "OH" or "H2O"
 	System    string // cubic, tetragonal, hexagonal, orthorhombic, monoclinic
@@ -59,33 +59,33 @@ type internalMode struct {
 
 // internalModes per class: textbook positions (Nakamoto; Farmer, "The Infrared
 // Spectra of Minerals").
-var internalModes = map[rruff.Class][]internalMode{
-	rruff.Carbonate: {
+var internalModes = map[chem.Class][]internalMode{
+	chem.Carbonate: {
 		{"ν1", 1085, 1, 1.0, 0.05, 3, 12, true}, {"ν2", 870, 1, 0.02, 0.6, 4, 10, false},
 		{"ν3", 1430, 2, 0.08, 1.0, 8, 60, false}, {"ν4", 712, 2, 0.25, 0.35, 4, 8, true},
 	},
-	rruff.Sulfate: {
+	chem.Sulfate: {
 		{"ν1", 1005, 1, 1.0, 0.08, 4, 10, true}, {"ν2", 455, 2, 0.35, 0.05, 6, 15, true},
 		{"ν3", 1120, 3, 0.15, 1.0, 8, 55, false}, {"ν4", 620, 3, 0.25, 0.55, 6, 15, false},
 	},
-	rruff.Phosphate: {
+	chem.Phosphate: {
 		{"ν1", 955, 1, 1.0, 0.1, 5, 15, true}, {"ν2", 440, 2, 0.3, 0.05, 8, 15, true},
 		{"ν3", 1050, 3, 0.2, 1.0, 10, 60, false}, {"ν4", 580, 3, 0.2, 0.6, 8, 20, false},
 	},
-	rruff.Silicate: {
+	chem.Silicate: {
 		{"Si–O–Si bend", 470, 1, 1.0, 0.35, 8, 30, true}, {"ν1 Si–O", 860, 1, 0.6, 0.2, 8, 30, true},
 		{"ν3 Si–O", 1000, 3, 0.25, 1.0, 12, 80, false}, {"Si–O–Si stretch", 720, 2, 0.25, 0.3, 10, 30, false},
 		{"ν4 O–Si–O", 540, 2, 0.2, 0.5, 8, 25, false},
 	},
-	rruff.Borate: {
+	chem.Borate: {
 		{"ν1", 930, 1, 1.0, 0.1, 5, 15, true}, {"ν2", 760, 1, 0.05, 0.5, 6, 15, false},
 		{"ν3", 1280, 2, 0.2, 1.0, 12, 70, false}, {"ν4", 610, 2, 0.3, 0.3, 6, 15, true},
 	},
-	rruff.Oxide: {
+	chem.Oxide: {
 		{"M–O stretch", 620, 2, 1.0, 1.0, 15, 70, true}, {"M–O bend", 480, 2, 0.6, 0.7, 12, 60, false},
 		{"M–O deformation", 330, 1, 0.5, 0.1, 10, 30, true},
 	},
-	rruff.Sulfide: {
+	chem.Sulfide: {
 		{"M–S stretch", 340, 2, 1.0, 0.1, 8, 20, true}, {"S–S stretch", 430, 1, 0.6, 0.05, 6, 20, true},
 		{"M–S bend", 260, 2, 0.5, 0.05, 8, 20, false},
 	},
@@ -100,15 +100,15 @@ type cation struct {
 var cations = []cation{{"Mg", 24.3}, {"Ca", 40.1}, {"Mn", 54.9}, {"Fe", 55.8}, {"Zn", 65.4}, {"Sr", 87.6}, {"Ba", 137.3}, {"Pb", 207.2}}
 
 // formula templates per class in RRUFF markup; %s is the cation.
-var formulas = map[rruff.Class]string{
-	rruff.Carbonate: "%sCO_3_", rruff.Sulfate: "%sS^6+^O_4_", rruff.Phosphate: "%s_3_(PO_4_)_2_",
-	rruff.Silicate: "%s_2_SiO_4_", rruff.Borate: "%s_3_(BO_3_)_2_", rruff.Oxide: "%sO", rruff.Sulfide: "%sS^2-^",
+var formulas = map[chem.Class]string{
+	chem.Carbonate: "%sCO_3_", chem.Sulfate: "%sS^6+^O_4_", chem.Phosphate: "%s_3_(PO_4_)_2_",
+	chem.Silicate: "%s_2_SiO_4_", chem.Borate: "%s_3_(BO_3_)_2_", chem.Oxide: "%sO", chem.Sulfide: "%sS^2-^",
 }
 
 var systems = []string{"cubic", "tetragonal", "hexagonal", "orthorhombic", "monoclinic"}
 
 // NewSpecies makes the index-th species of a class, deterministically from seed.
-func NewSpecies(seed uint64, class rruff.Class, index int) *Species {
+func NewSpecies(seed uint64, class chem.Class, index int) *Species {
 	sseed := seed*1_000_003 + uint64(index)*7919 + uint64(classIndex(class))*104_729
 	rng := rand.New(rand.NewPCG(sseed, 0x5eed))
 	cat := cations[rng.IntN(len(cations))]
@@ -122,7 +122,7 @@ func NewSpecies(seed uint64, class rruff.Class, index int) *Species {
 	}
 	sp.Name = fmt.Sprintf("%s%s%02d", cat.symbol, titleCase(string(class)), index)
 	switch r := rng.Float64(); {
-	case class == rruff.Sulfide:
+	case class == chem.Sulfide:
 	case r < 0.25:
 		sp.Hydration = "OH"
 	case r < 0.5:
@@ -141,7 +141,7 @@ func NewSpecies(seed uint64, class rruff.Class, index int) *Species {
 	return sp
 }
 
-func classIndex(c rruff.Class) int {
+func classIndex(c chem.Class) int {
 	for i, k := range Classes {
 		if k == c {
 			return i
@@ -239,7 +239,7 @@ func applySelectionRules(centro, gerade bool, m *Mode) {
 // length, and a lattice centring.
 func lattice(rng *rand.Rand, sp *Species) ([6]float64, byte) {
 	base := 4.5 + 5*rng.Float64()
-	if sp.Class == rruff.Silicate || sp.Class == rruff.Phosphate {
+	if sp.Class == chem.Silicate || sp.Class == chem.Phosphate {
 		base += 2 // larger, more complex cells
 	}
 	a := base * sp.BondScale

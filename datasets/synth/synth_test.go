@@ -9,9 +9,9 @@ import (
 
 	"gonum.org/v1/gonum/stat"
 
-	"github.com/spectrogen-go/spectrogen/datasets/rruff"
 	"github.com/spectrogen-go/spectrogen/datasets/samples"
 	"github.com/spectrogen-go/spectrogen/spectro"
+	"github.com/spectrogen-go/spectrogen/spectro/chem"
 )
 
 func small() Config {
@@ -59,7 +59,7 @@ func TestSpeciesPhysics(t *testing.T) {
 	c := DefaultConfig()
 	var masses, lattice []float64
 	for _, sp := range c.AllSpecies() {
-		if got := rruff.Classify(sp.Chemistry); got != sp.Class {
+		if got := chem.Classify(sp.Chemistry); got != sp.Class {
 			t.Errorf("%s: chemistry %s classifies as %s", sp.Name, sp.Chemistry, got)
 		}
 		for _, m := range sp.Modes {
@@ -74,7 +74,7 @@ func TestSpeciesPhysics(t *testing.T) {
 				}
 			}
 		}
-		if sp.Class == rruff.Carbonate {
+		if sp.Class == chem.Carbonate {
 			if f := modeNear(sp, "ν1"); math.Abs(f-1085) > 70 {
 				t.Errorf("%s: carbonate ν1 at %.0f", sp.Name, f)
 			}
@@ -107,7 +107,7 @@ func modeNear(sp *Species, prefix string) float64 {
 // Bragg's law on a cubic P cell: the (100) reflection sits at 2θ = 2 asin(λ/2a).
 func TestBragg(t *testing.T) {
 	for i := 0; i < 200; i++ {
-		sp := NewSpecies(9, rruff.Oxide, i)
+		sp := NewSpecies(9, chem.Oxide, i)
 		if sp.System != "cubic" || sp.Centering != 'P' {
 			continue
 		}
@@ -134,7 +134,7 @@ func TestTruthMatchesSpectrum(t *testing.T) {
 					t.Fatalf("%s %s: point %d differs", s.Key, m, i)
 				}
 			}
-			if len(s.Peaks[m]) == 0 && s.Class != rruff.Sulfide {
+			if len(s.Peaks[m]) == 0 && s.Class != chem.Sulfide {
 				t.Errorf("%s %s: no peaks", s.Key, m)
 			}
 		}
@@ -174,7 +174,7 @@ func TestWriteLoadRoundTrip(t *testing.T) {
 
 func BenchmarkGenerateSample(b *testing.B) {
 	c := DefaultConfig()
-	sp := NewSpecies(1, rruff.Carbonate, 0)
+	sp := NewSpecies(1, chem.Carbonate, 0)
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
 		sp.Sample(c, i)

@@ -14,8 +14,8 @@ import (
 
 	"github.com/gomlx/gomlx/pkg/core/tensors"
 
-	"github.com/spectrogen-go/spectrogen/datasets/samples"
 	"github.com/spectrogen-go/spectrogen/spectro"
+	"github.com/spectrogen-go/spectrogen/spectro/collection"
 	"github.com/spectrogen-go/spectrogen/spectro/distrib"
 	"github.com/spectrogen-go/spectrogen/spectro/fit"
 	"github.com/spectrogen-go/spectrogen/spectro/lineshape"
@@ -89,7 +89,7 @@ func fitPeaks(x, y []float64, k int) spectro.PeakTable {
 // OnGrids turns pairs into examples holding both spectra on the default grids
 // (evaluation protocol: resampled, min-max scaled) and no peak tables — all that
 // evaluation and the baselines need.
-func OnGrids(pairs []samples.Pair, from, to spectro.Modality) ([]Example, error) {
+func OnGrids(pairs []collection.Pair, from, to spectro.Modality) ([]Example, error) {
 	gs, gt := spectro.DefaultGrid(from), spectro.DefaultGrid(to)
 	exs := make([]Example, len(pairs))
 	for i, p := range pairs {
@@ -110,7 +110,7 @@ func OnGrids(pairs []samples.Pair, from, to spectro.Modality) ([]Example, error)
 // Prepare turns pairs into training examples: OnGrids plus peak tables — the
 // source's fitted, the target's from the samples' ground truth where they have
 // it (synthetic data), else fitted (batch, all cores).
-func Prepare(ctx context.Context, pairs []samples.Pair, from, to spectro.Modality, inPeaks int) ([]Example, error) {
+func Prepare(ctx context.Context, pairs []collection.Pair, from, to spectro.Modality, inPeaks int) ([]Example, error) {
 	return prepare(ctx, pairs, from, to, inPeaks, false, fitCache{})
 }
 
@@ -169,7 +169,7 @@ func cachedFits() (fitCache, func(fitCache)) {
 }
 
 // prepare is Prepare with a cache; targetVec also fits the target's peak vector.
-func prepare(ctx context.Context, pairs []samples.Pair, from, to spectro.Modality, inPeaks int, targetVec bool, cache fitCache) ([]Example, error) {
+func prepare(ctx context.Context, pairs []collection.Pair, from, to spectro.Modality, inPeaks int, targetVec bool, cache fitCache) ([]Example, error) {
 	exs, err := OnGrids(pairs, from, to)
 	if err != nil {
 		return nil, err
@@ -532,8 +532,8 @@ func attachNeighbours(exs []Example, lib *retrieval.Library, k int, tau float64,
 		e := &exs[i]
 		e.Nbrs = lib.Nearest(e.Src, k, tau, func(en retrieval.Entry) bool { return en.Key == e.Key })
 		if newSpecies {
-			sp := samples.MineralKey(e.Species)
-			e.NbrsNewSpecies = lib.Nearest(e.Src, k, tau, func(en retrieval.Entry) bool { return samples.MineralKey(en.Species) == sp })
+			sp := collection.MineralKey(e.Species)
+			e.NbrsNewSpecies = lib.Nearest(e.Src, k, tau, func(en retrieval.Entry) bool { return collection.MineralKey(en.Species) == sp })
 		}
 	})
 }

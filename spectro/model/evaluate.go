@@ -6,9 +6,8 @@ import (
 	"io"
 	"path/filepath"
 
-	"github.com/spectrogen-go/spectrogen/datasets/samples"
-	"github.com/spectrogen-go/spectrogen/datasets/synth"
 	"github.com/spectrogen-go/spectrogen/spectro"
+	"github.com/spectrogen-go/spectrogen/spectro/collection"
 	"github.com/spectrogen-go/spectrogen/spectro/eval"
 )
 
@@ -22,40 +21,87 @@ type Report struct {
 	Baselines map[string]eval.Summary `json:"baselines"`
 	// Ceiling: measured vs measured ("sample": same sample, other measurement;
 	// "species": same species, other sample), where the test data has repeats.
-	Ceiling   map[string]eval.Summary `json:"ceiling,omitempty"`
-	Scores    []eval.Scores           `json:"-"` // the model's, per test pair
-	Generated []Generated             `json:"-"`
-	Test      []Example               `json:"-"`
+	Ceiling map[string]eval.Summary `json:"ceiling,omitempty"`
+	// Subsets scores the test pairs of species the training pairs hold
+	// ("known species") apart from the others ("new species"), when there are
+	// both (a split by sample: many RRUFF species have one sample, so a new
+	// sample is often a new species too). Over cross-validation folds the
+	// pairs are pooled.
+	Subsets   []Subset                 `json:"subsets,omitempty"`
+	Scores    []eval.Scores            `json:"-"` // the model's, per test pair
+	Generated []Generated              `json:"-"`
+	Test      []Example                `json:"-"`
+	baseline  map[string][]eval.Scores // per baseline, per test pair
+	known     []bool                   // per test pair: its species is in the training pairs
+}
+
+// Subset is the model's and the baselines' scores on part of the test pairs.
+type Subset struct {
+	Name      string                  `json:"name"`
+	N         int                     `json:"n"`
+	Model     eval.Summary            `json:"model"`
+	Baselines map[string]eval.Summary `json:"baselines"`
+}
+
+// subsets splits per-pair scores into known and new species; nil unless both occur.
+func subsets(model []eval.Scores, base map[string][]eval.Scores, known []bool) []Subset {
+	var out []Subset
+	for _, want := range []bool{true, false} {
+		sub := Subset{Name: map[bool]string{true: "known species", false: "new species"}[want], Baselines: map[string]eval.Summary{}}
+		pick := func(ss []eval.Scores) []eval.Scores {
+			var kept []eval.Scores
+			for i, s := range ss {
+				if known[i] == want {
+					kept = append(kept, s)
+				}
+			}
+			return kept
+		}
+		m := pick(model)
+		if len(m) == 0 || len(m) == len(model) {
+			return nil
+		}
+		sub.N, sub.Model = len(m), eval.Summarize(m)
+		for name, ss := range base {
+			sub.Baselines[name] = eval.Summarize(pick(ss))
+		}
+		out = append(out, sub)
+	}
+	return out
+}
+
+// knownSpecies reports, per test pair, whether a training pair has its species.
+func knownSpecies(trainPairs, testPairs []collection.Pair) []bool {
+	seen := map[string]bool{}
+	for _, p := range trainPairs {
+		seen[collection.MineralKey(p.Sample.Mineral)] = true
+	}
+	known := make([]bool, len(testPairs))
+	for i, p := range testPairs {
+		known[i] = seen[collection.MineralKey(p.Sample.Mineral)]
+	}
+	return known
 }
 
 // BaselineNames lists the baselines in report order.
 var BaselineNames = []string{"mean", "nn1", "pca_ridge", "knn"}
 
-// LoadCollection reads data folders, zip archives or files (comma-separated;
-// see samples.Load), or the synthetic dataset for "" or "synthetic".
-func LoadCollection(dir string) (*samples.Collection, error) {
-	if dir == "" || dir == "synthetic" {
-		return synth.Generate(synth.DefaultConfig())
-	}
-	return samples.Load(dir, samples.Options{})
-}
-
 // UsablePairs returns the collection's from → to pairs of spectra that cover
-// the default grids (see samples.MinCoverage), saying on log how many files
+// the default grids (see collection.MinCoverage), saying on log how many files
 // were left out and why (e.g. far-infrared files on the mid-infrared grid).
-func UsablePairs(col *samples.Collection, from, to spectro.Modality, log io.Writer) []samples.Pair {
+func UsablePairs(col *collection.Collection, from, to spectro.Modality, log io.Writer) []collection.Pair {
 	gs, gt := spectro.DefaultGrid(from), spectro.DefaultGrid(to)
 	pairs, left := col.PairsOnGrids(from, to, gs, gt)
 	if len(left) > 0 && log != nil {
 		fmt.Fprintf(log, "left out %d %s/%s files that cover under %.0f%% of their grid (%s: %g–%g, %s: %g–%g), e.g. far-infrared files such as %s; %d pairs remain\n",
-			len(left), from, to, 100*samples.MinCoverage, from, gs.Start, gs.Stop, to, gt.Start, gt.Stop, filepath.Base(left[0]), len(pairs))
+			len(left), from, to, 100*collection.MinCoverage, from, gs.Start, gs.Stop, to, gt.Start, gt.Stop, filepath.Base(left[0]), len(pairs))
 	}
 	return pairs
 }
 
 // EvaluateModel scores a model on test pairs against the baselines fitted on
 // training pairs.
-func EvaluateModel(ctx gocontext.Context, g *Generator, trainPairs, testPairs []samples.Pair) (*Report, error) {
+func EvaluateModel(ctx gocontext.Context, g *Generator, trainPairs, testPairs []collection.Pair) (*Report, error) {
 	from, to := g.From(), g.To()
 	if len(testPairs) == 0 {
 		return nil, fmt.Errorf("no %s/%s test pairs", from, to)
@@ -78,10 +124,11 @@ func EvaluateModel(ctx gocontext.Context, g *Generator, trainPairs, testPairs []
 		return nil, err
 	}
 	r := &Report{From: from, To: to, N: len(testEx), Model: eval.Summarize(scores), Baselines: map[string]eval.Summary{},
-		Scores: scores, Generated: gens, Test: testEx}
+		Scores: scores, Generated: gens, Test: testEx, baseline: base, known: knownSpecies(trainPairs, testPairs)}
 	for name, s := range base {
 		r.Baselines[name] = eval.Summarize(s)
 	}
+	r.Subsets = subsets(r.Scores, r.baseline, r.known)
 	if r.Ceiling, err = Ceiling(testPairs, to); err != nil {
 		return nil, err
 	}
@@ -105,16 +152,25 @@ func (r *Report) Table() string {
 			s += row("ceiling: same "+n+", other "+map[string]string{"sample": "measurement", "species": "sample"}[n], c)
 		}
 	}
+	for _, sub := range r.Subsets {
+		s += fmt.Sprintf("| **%s** (%d test pairs) | | | | |\n", sub.Name, sub.N)
+		s += row("  model", sub.Model)
+		for _, n := range BaselineNames {
+			if b, ok := sub.Baselines[n]; ok {
+				s += row("  "+n, b)
+			}
+		}
+	}
 	return s
 }
 
 // Folds splits pairs into k folds grouped by species, sample or at random
 // (deterministic for a seed); fold i's pairs are the test set of round i.
-func Folds(pairs []samples.Pair, split string, k int, seed uint64) [][]samples.Pair {
+func Folds(pairs []collection.Pair, split string, k int, seed uint64) [][]collection.Pair {
 	rest := pairs
-	var folds [][]samples.Pair
+	var folds [][]collection.Pair
 	for i := k; i > 1; i-- {
-		var test []samples.Pair
+		var test []collection.Pair
 		rest, test = SplitPairs(rest, split, 1/float64(i), seed+uint64(i))
 		folds = append(folds, test)
 	}
@@ -123,7 +179,7 @@ func Folds(pairs []samples.Pair, split string, k int, seed uint64) [][]samples.P
 
 // CrossValidate trains and evaluates one model per fold (in temporary folders
 // under workDir) and returns the per-fold reports and their average.
-func CrossValidate(ctx gocontext.Context, col *samples.Collection, from, to spectro.Modality, split string, k int, base TrainConfig, workDir string, log io.Writer) ([]*Report, *Report, error) {
+func CrossValidate(ctx gocontext.Context, col *collection.Collection, from, to spectro.Modality, split string, k int, base TrainConfig, workDir string, log io.Writer) ([]*Report, *Report, error) {
 	pairs := UsablePairs(col, from, to, log)
 	if len(pairs) < k {
 		return nil, nil, fmt.Errorf("%d pairs cannot make %d folds", len(pairs), k)
@@ -131,7 +187,7 @@ func CrossValidate(ctx gocontext.Context, col *samples.Collection, from, to spec
 	folds := Folds(pairs, split, k, 11)
 	var reports []*Report
 	for i, test := range folds {
-		var trainP []samples.Pair
+		var trainP []collection.Pair
 		for j, f := range folds {
 			if j != i {
 				trainP = append(trainP, f...)
@@ -141,6 +197,7 @@ func CrossValidate(ctx gocontext.Context, col *samples.Collection, from, to spec
 		fitP, valP := SplitPairs(trainP, split, 0.15, 100+uint64(i))
 		cfg := base
 		cfg.From, cfg.To, cfg.TrainPairs, cfg.ValPairs, cfg.Context = from, to, fitP, valP, ctx
+		cfg.Collection = col // recorded as the data source
 		cfg.HoldOut = SpeciesOf(test)
 		cfg.OutDir = filepath.Join(workDir, fmt.Sprintf("fold%d", i+1))
 		cfg.Log = log
@@ -161,12 +218,17 @@ func CrossValidate(ctx gocontext.Context, col *samples.Collection, from, to spec
 			r.Baselines["knn"].Pearson, r.Baselines["knn"].PK5)
 		reports = append(reports, r)
 	}
-	avg := &Report{From: from, To: to, Baselines: map[string]eval.Summary{}}
+	avg := &Report{From: from, To: to, Baselines: map[string]eval.Summary{}, baseline: map[string][]eval.Scores{}}
 	var ms []eval.Summary
 	for _, r := range reports {
 		avg.N += r.N
 		ms = append(ms, r.Model)
+		avg.Scores, avg.known = append(avg.Scores, r.Scores...), append(avg.known, r.known...)
+		for name, ss := range r.baseline {
+			avg.baseline[name] = append(avg.baseline[name], ss...)
+		}
 	}
+	avg.Subsets = subsets(avg.Scores, avg.baseline, avg.known)
 	avg.Model = eval.Average(ms)
 	for _, n := range BaselineNames {
 		var bs []eval.Summary
@@ -194,12 +256,12 @@ func CrossValidate(ctx gocontext.Context, col *samples.Collection, from, to spec
 
 // TrainingPairs returns a direction's pairs among the species a model was
 // trained on, from the data and split recorded in its model.json, for fitting baselines.
-func TrainingPairs(info *Info, col *samples.Collection, from, to spectro.Modality) []samples.Pair {
+func TrainingPairs(info *Info, col *collection.Collection, from, to spectro.Modality) []collection.Pair {
 	keep := map[string]bool{}
 	for _, s := range info.Data.TrainSpecies {
 		keep[s] = true
 	}
-	var out []samples.Pair
+	var out []collection.Pair
 	for _, p := range UsablePairs(col, from, to, nil) {
 		if keep[p.Sample.Mineral] {
 			out = append(out, p)
@@ -212,7 +274,7 @@ func TrainingPairs(info *Info, col *samples.Collection, from, to spectro.Modalit
 // the same sample ("sample") and of two samples of the same species ("species")
 // — what no generated spectrum can be expected to beat. A kind is absent when
 // the data has no such repeats.
-func Ceiling(pairs []samples.Pair, to spectro.Modality) (map[string]eval.Summary, error) {
+func Ceiling(pairs []collection.Pair, to spectro.Modality) (map[string]eval.Summary, error) {
 	g := spectro.DefaultGrid(to)
 	xs := g.Points()
 	type meas struct {

@@ -11,10 +11,10 @@ import (
 	. "github.com/gomlx/gomlx/pkg/core/graph" //nolint:revive
 	"github.com/gomlx/gomlx/pkg/core/tensors"
 
-	"github.com/spectrogen-go/spectrogen/datasets/samples"
 	"github.com/spectrogen-go/spectrogen/datasets/synth"
 	"github.com/spectrogen-go/spectrogen/spectro"
 	"github.com/spectrogen-go/spectrogen/spectro/backend"
+	"github.com/spectrogen-go/spectrogen/spectro/collection"
 )
 
 // The differentiable renderer draws exactly what spectro.PeakTable draws.
@@ -78,7 +78,7 @@ func TestRenderGradient(t *testing.T) {
 // tiny is a small, fast configuration for tests.
 const tiny = "dropout=0;hidden=32;hidden2=16;latent_dim=4;peaks=6;in_peaks=4;batch_size=8;eval_every=2;checkpoint_every=2;kl_warmup_steps=4"
 
-func tinyData(t *testing.T) (trainP, valP []samples.Pair) {
+func tinyData(t *testing.T) (trainP, valP []collection.Pair) {
 	c := synth.DefaultConfig()
 	c.SpeciesPerClass, c.SamplesPerSpecies = 1, 3
 	col, err := synth.Generate(c)
@@ -88,7 +88,7 @@ func tinyData(t *testing.T) (trainP, valP []samples.Pair) {
 	return SplitPairs(col.Pairs(spectro.Infrared, spectro.Raman), "species", 0.3, 1)
 }
 
-func trainTiny(t *testing.T, dir string, steps int, set string, trainP, valP []samples.Pair) (*Summary, error) {
+func trainTiny(t *testing.T, dir string, steps int, set string, trainP, valP []collection.Pair) (*Summary, error) {
 	return Train(TrainConfig{OutDir: dir, From: spectro.Infrared, To: spectro.Raman, Steps: steps, Settings: set,
 		TrainPairs: trainP, ValPairs: valP, Log: io.Discard})
 }

@@ -6,12 +6,12 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/spectrogen-go/spectrogen/datasets/samples"
 	"github.com/spectrogen-go/spectrogen/datasets/synth"
 	"github.com/spectrogen-go/spectrogen/spectro"
+	"github.com/spectrogen-go/spectrogen/spectro/collection"
 )
 
-func tinyCollection(t *testing.T) *samples.Collection {
+func tinyCollection(t *testing.T) *collection.Collection {
 	c := synth.DefaultConfig()
 	c.SpeciesPerClass, c.SamplesPerSpecies = 1, 3
 	col, err := synth.Generate(c)
@@ -175,7 +175,7 @@ func TestMultiModalModel(t *testing.T) {
 func TestWithoutSpecies(t *testing.T) {
 	col := tinyCollection(t)
 	first := col.Samples[0].Mineral
-	kept := withoutSpecies(col, []string{" " + strings.ToUpper(first) + "-"})
+	kept := col.WithoutSpecies([]string{" " + strings.ToUpper(first) + "-"})
 	if len(kept.Samples) == 0 || len(kept.Samples) >= len(col.Samples) {
 		t.Fatalf("kept %d of %d samples", len(kept.Samples), len(col.Samples))
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/spectrogen-go/spectrogen/datasets/samples"
 	"github.com/spectrogen-go/spectrogen/datasets/synth"
 	"github.com/spectrogen-go/spectrogen/spectro"
+	"github.com/spectrogen-go/spectrogen/spectro/collection"
 	"github.com/spectrogen-go/spectrogen/spectro/eval"
 )
 
@@ -27,7 +28,7 @@ func TestQualityReport(t *testing.T) {
 		to, _ = spectro.ParseModality(v)
 	}
 	steps, _ := strconv.Atoi(os.Getenv("QUALITY_STEPS"))
-	var col *samples.Collection
+	var col *collection.Collection
 	var err error
 	if d := os.Getenv("QUALITY_DATA"); d != "" {
 		col, err = samples.LoadDir(d, samples.Options{})
@@ -60,7 +61,7 @@ func TestQualityReport(t *testing.T) {
 			if a == b || err != nil {
 				continue
 			}
-			var trP, teP []samples.Pair
+			var trP, teP []collection.Pair
 			for _, p := range col.Pairs(a, b) {
 				if held[p.Sample.Mineral] {
 					teP = append(teP, p)
@@ -73,7 +74,7 @@ func TestQualityReport(t *testing.T) {
 	}
 }
 
-func qualityTable(t *testing.T, g *Generator, trainP, testP []samples.Pair) {
+func qualityTable(t *testing.T, g *Generator, trainP, testP []collection.Pair) {
 	from, to := g.From(), g.To()
 	trainEx, _ := OnGrids(trainP, from, to)
 	testEx, _ := OnGrids(testP, from, to)

@@ -9,8 +9,8 @@ import (
 	"github.com/gomlx/gomlx/pkg/ml/context"
 	"github.com/gomlx/gomlx/ui/commandline"
 
-	"github.com/spectrogen-go/spectrogen/datasets/samples"
 	"github.com/spectrogen-go/spectrogen/spectro"
+	"github.com/spectrogen-go/spectrogen/spectro/collection"
 	"github.com/spectrogen-go/spectrogen/spectro/retrieval"
 )
 
@@ -109,7 +109,7 @@ func TestAttachNeighboursLeavesOutOwnSampleAndSpecies(t *testing.T) {
 			}
 		}
 		for _, n := range e.NbrsNewSpecies {
-			if samples.MineralKey(n.Species) == samples.MineralKey(e.Species) {
+			if collection.MineralKey(n.Species) == collection.MineralKey(e.Species) {
 				t.Errorf("%s (%s): new-species list holds %s of the same species", e.Key, e.Species, n.Key)
 			}
 		}

@@ -22,37 +22,37 @@ import (
 	"github.com/gomlx/gomlx/pkg/ml/train/optimizers"
 	"github.com/gomlx/gomlx/ui/commandline"
 
-	"github.com/spectrogen-go/spectrogen/datasets/samples"
-	"github.com/spectrogen-go/spectrogen/datasets/synth"
 	"github.com/spectrogen-go/spectrogen/spectro"
 	"github.com/spectrogen-go/spectrogen/spectro/atomicfile"
 	"github.com/spectrogen-go/spectrogen/spectro/backend"
+	"github.com/spectrogen-go/spectrogen/spectro/collection"
 	"github.com/spectrogen-go/spectrogen/spectro/retrieval"
 )
 
 // TrainConfig says what to train on and where to keep it.
 type TrainConfig struct {
-	Data       string              // folder of spectra in any layout samples.LoadDir reads; "" for the synthetic dataset
-	Collection *samples.Collection // already loaded samples (instead of Data)
+	Data       string                 // folder of spectra in any layout samples.LoadDir reads; "" for the synthetic dataset
+	Collection *collection.Collection // already loaded samples (instead of Data)
 	From, To   spectro.Modality
 	// Modalities, if two or more, makes a multi-modal model: one latent
 	// space, an encoder and a decoder per modality, trained on every direction
 	// between them the data has (From → To is the primary one, used for early
 	// stopping and by default in generation).
 	Modalities           []spectro.Modality
-	OutDir               string         // the model folder: checkpoints, model.json; an existing one is resumed
-	Steps                int            // total training steps (0: the hyperparameter's)
-	Seed                 int64          // 0: the hyperparameter's
-	Prior                string         // "" : the hyperparameter's
-	Backend              string         // GoMLX backend config ("" : default)
-	Settings             string         // hyperparameter overrides "key=value;key=value"
-	Split                string         // validation split: species (default), sample or random
-	ValFraction          float64        // share of pairs held out for validation (default 0.15; 0 with ValPairs set)
-	TrainPairs, ValPairs []samples.Pair // explicit split (overrides Split)
-	// Augment names extra training data ("synthetic", or a folder) mixed into
-	// the training pairs only — never validation or test: its samples of the
-	// validation species and of HoldOut are left out.
-	Augment string
+	OutDir               string            // the model folder: checkpoints, model.json; an existing one is resumed
+	Steps                int               // total training steps (0: the hyperparameter's)
+	Seed                 int64             // 0: the hyperparameter's
+	Prior                string            // "" : the hyperparameter's
+	Backend              string            // GoMLX backend config ("" : default)
+	Settings             string            // hyperparameter overrides "key=value;key=value"
+	Split                string            // validation split: species (default), sample or random
+	ValFraction          float64           // share of pairs held out for validation (default 0.15; 0 with ValPairs set)
+	TrainPairs, ValPairs []collection.Pair // explicit split (overrides Split)
+	// Augment is extra training data (e.g. the synthetic dataset, or
+	// single-modality files) mixed into the training pairs only — never
+	// validation or test: its samples of the validation species and of HoldOut
+	// are left out.
+	Augment *collection.Collection
 	// Exclude names samples (keys, e.g. RRUFF id stems) left out of the data
 	// altogether: neither trained on, validated on, nor in the neighbour
 	// library (the shipped model's example files).
@@ -492,24 +492,15 @@ func loadData(cfg TrainConfig, hp hparams, seed uint64) (Info, []Example, []Exam
 	info := Info{From: hp.from, To: hp.to, Prior: hp.prior, FromGrid: spectro.DefaultGrid(hp.from), ToGrid: spectro.DefaultGrid(hp.to),
 		Modalities: hp.modalities}
 	trainPairs, valPairs := cfg.TrainPairs, cfg.ValPairs
-	var col *samples.Collection
+	var col *collection.Collection
 	if trainPairs == nil {
 		col = cfg.Collection
-		var err error
-		switch {
-		case col != nil:
-		case cfg.Data == "":
-			if col, err = synth.Generate(synth.DefaultConfig()); err != nil {
-				return info, nil, nil, err
-			}
-		default:
-			if col, err = samples.Load(cfg.Data, samples.Options{}); err != nil {
-				return info, nil, nil, err
-			}
+		if col == nil {
+			return info, nil, nil, errors.New("no training data: TrainConfig needs a Collection or TrainPairs")
 		}
 		info.Data.Source = col.Dir
 		if len(cfg.Exclude) > 0 {
-			col = withoutSamples(col, cfg.Exclude)
+			col = col.WithoutSamples(cfg.Exclude)
 			info.Data.Excluded = cfg.Exclude
 		}
 		pairs := UsablePairs(col, hp.from, hp.to, cfg.Log)
@@ -527,31 +518,31 @@ func loadData(cfg TrainConfig, hp hparams, seed uint64) (Info, []Example, []Exam
 		trainPairs, valPairs = SplitPairs(pairs, split, frac, seed)
 		info.Data.Split = split
 	} else {
-		info.Data.Source, info.Data.Split = cfg.Data, "given"
-	}
-	var extra *samples.Collection
-	if cfg.Augment != "" {
-		var err error
-		if extra, err = LoadCollection(cfg.Augment); err != nil {
-			return info, nil, nil, fmt.Errorf("--augment %s: %w", cfg.Augment, err)
+		info.Data.Split = "given"
+		if cfg.Collection != nil {
+			info.Data.Source = cfg.Collection.Dir
 		}
+	}
+	var extra *collection.Collection
+	if cfg.Augment != nil {
+		extra = cfg.Augment
 		info.Data.Augment = extra.Dir
 		// Never train on a held-out species through the extra data.
-		kept := withoutSpecies(extra, append(SpeciesOf(valPairs), cfg.HoldOut...))
+		kept := extra.WithoutSpecies(append(SpeciesOf(valPairs), cfg.HoldOut...))
 		if n := len(extra.Samples) - len(kept.Samples); n > 0 {
 			fmt.Fprintf(cfg.Log, "left out %d samples of held-out species from %s\n", n, extra.Dir)
 		}
 		extra = kept
 	}
 	dirs := hp.directions()
-	var trainSets, valSets [][]samples.Pair // per direction
+	var trainSets, valSets [][]collection.Pair // per direction
 	if len(hp.modalities) == 0 {
 		if extra != nil {
 			ep := extra.Pairs(hp.from, hp.to)
 			fmt.Fprintf(cfg.Log, "augmenting the training pairs with %d pairs from %s\n", len(ep), extra.Dir)
-			trainPairs = append(append([]samples.Pair(nil), trainPairs...), ep...)
+			trainPairs = append(append([]collection.Pair(nil), trainPairs...), ep...)
 		}
-		trainSets, valSets = [][]samples.Pair{trainPairs}, [][]samples.Pair{valPairs}
+		trainSets, valSets = [][]collection.Pair{trainPairs}, [][]collection.Pair{valPairs}
 	} else {
 		trainS, valS := splitSamples(col, trainPairs, valPairs, info.Data.Split)
 		if extra != nil {
@@ -561,14 +552,14 @@ func loadData(cfg TrainConfig, hp hparams, seed uint64) (Info, []Example, []Exam
 		// Validation (and so early stopping) watches the primary direction: the
 		// one the model was asked for.
 		for _, d := range dirs {
-			var val []samples.Pair
+			var val []collection.Pair
 			if d == hp.main() {
 				val = DirectionPairs(valS, d)
 			}
 			trainSets, valSets = append(trainSets, DirectionPairs(trainS, d)), append(valSets, val)
 		}
 	}
-	var allTrain, allVal []samples.Pair
+	var allTrain, allVal []collection.Pair
 	for i, d := range dirs {
 		if len(trainSets[i]) > 0 {
 			info.Directions = append(info.Directions, d.String())
@@ -596,43 +587,12 @@ func loadData(cfg TrainConfig, hp hparams, seed uint64) (Info, []Example, []Exam
 	return info, trainEx, valEx, nil
 }
 
-// withoutSpecies returns col without the samples of the given species (names
-// matched ignoring case and punctuation).
-func withoutSpecies(col *samples.Collection, species []string) *samples.Collection {
-	held := map[string]bool{}
-	for _, sp := range species {
-		held[samples.MineralKey(sp)] = true
-	}
-	kept := &samples.Collection{Dir: col.Dir}
-	for _, s := range col.Samples {
-		if !held[samples.MineralKey(s.Mineral)] {
-			kept.Samples = append(kept.Samples, s)
-		}
-	}
-	return kept
-}
-
-// withoutSamples returns col without the samples with the given keys.
-func withoutSamples(col *samples.Collection, keys []string) *samples.Collection {
-	drop := map[string]bool{}
-	for _, k := range keys {
-		drop[strings.ToUpper(k)] = true
-	}
-	kept := &samples.Collection{Dir: col.Dir, Errors: col.Errors, Skipped: col.Skipped, Duplicates: col.Duplicates}
-	for _, s := range col.Samples {
-		if !drop[strings.ToUpper(s.Key)] {
-			kept.Samples = append(kept.Samples, s)
-		}
-	}
-	return kept
-}
-
 // splitSamples turns a split of the primary direction's pairs into a split of
 // samples: a validation pair's sample is held out, and with a species split
 // so is every sample of its species (also those without the primary pair).
 // The other samples of col (nil: those of the training pairs) train.
-func splitSamples(col *samples.Collection, trainPairs, valPairs []samples.Pair, split string) (trainS, valS []*samples.Sample) {
-	held := map[*samples.Sample]bool{}
+func splitSamples(col *collection.Collection, trainPairs, valPairs []collection.Pair, split string) (trainS, valS []*collection.Sample) {
+	held := map[*collection.Sample]bool{}
 	heldSpecies := map[string]bool{}
 	for _, p := range valPairs {
 		if !held[p.Sample] {
@@ -641,7 +601,7 @@ func splitSamples(col *samples.Collection, trainPairs, valPairs []samples.Pair, 
 		}
 		heldSpecies[p.Sample.Mineral] = true
 	}
-	var all []*samples.Sample
+	var all []*collection.Sample
 	if col != nil {
 		all = col.Samples
 	} else {
@@ -649,7 +609,7 @@ func splitSamples(col *samples.Collection, trainPairs, valPairs []samples.Pair, 
 			all = append(all, p.Sample) // repeats are skipped below
 		}
 	}
-	seen := map[*samples.Sample]bool{}
+	seen := map[*collection.Sample]bool{}
 	for _, s := range all {
 		if held[s] || seen[s] {
 			continue
@@ -667,21 +627,21 @@ func splitSamples(col *samples.Collection, trainPairs, valPairs []samples.Pair, 
 
 // DirectionPairs lists the samples' pairs for direction d; for a
 // self-reconstruction (d.From == d.To) each spectrum is its own target.
-func DirectionPairs(ss []*samples.Sample, d Direction) []samples.Pair {
+func DirectionPairs(ss []*collection.Sample, d Direction) []collection.Pair {
 	if d.From != d.To {
-		return (&samples.Collection{Samples: ss}).Pairs(d.From, d.To)
+		return (&collection.Collection{Samples: ss}).Pairs(d.From, d.To)
 	}
-	var out []samples.Pair
+	var out []collection.Pair
 	for _, s := range ss {
 		for _, sp := range s.Spectra[d.From] {
-			out = append(out, samples.Pair{Sample: s, Source: sp, Target: sp})
+			out = append(out, collection.Pair{Sample: s, Source: sp, Target: sp})
 		}
 	}
 	return out
 }
 
 // SpeciesOf returns the distinct species of pairs, sorted.
-func SpeciesOf(pairs []samples.Pair) []string {
+func SpeciesOf(pairs []collection.Pair) []string {
 	seen := map[string]bool{}
 	for _, p := range pairs {
 		seen[p.Sample.Mineral] = true
@@ -697,8 +657,8 @@ func SpeciesOf(pairs []samples.Pair) []string {
 // SplitPairs holds out about frac of the pairs for validation, grouped so that
 // no group is on both sides: by "species" (mineral name), "sample" (sample key)
 // or "random" (each pair alone). Deterministic for a seed.
-func SplitPairs(pairs []samples.Pair, split string, frac float64, seed uint64) (trainP, valP []samples.Pair) {
-	group := func(p samples.Pair) string {
+func SplitPairs(pairs []collection.Pair, split string, frac float64, seed uint64) (trainP, valP []collection.Pair) {
+	group := func(p collection.Pair) string {
 		switch split {
 		case "sample":
 			return p.Sample.Key

@@ -7,10 +7,12 @@ import (
 	"os"
 	"strings"
 
+	"github.com/spectrogen-go/spectrogen/datasets"
 	"github.com/spectrogen-go/spectrogen/datasets/samples"
 	"github.com/spectrogen-go/spectrogen/spectro"
 	"github.com/spectrogen-go/spectrogen/spectro/backend"
 	"github.com/spectrogen-go/spectrogen/spectro/classifier"
+	"github.com/spectrogen-go/spectrogen/spectro/collection"
 	"github.com/spectrogen-go/spectrogen/spectro/eval"
 	"github.com/spectrogen-go/spectrogen/spectro/model"
 )
@@ -47,7 +49,7 @@ func runClassify(ctx context.Context, args []string) error {
 		}
 		f, t = g.From(), g.To()
 	}
-	col, err := model.LoadCollection(*data)
+	col, err := datasets.Load(*data)
 	if err != nil {
 		return err
 	}
@@ -112,7 +114,7 @@ func runClassify(ctx context.Context, args []string) error {
 // source + generated side by side. Without pairs (and without a model) it
 // classifies from the source alone, leaving out spectra that cover less than
 // half of the source grid (far-infrared files on the mid-infrared grid).
-func labelledSamples(col *samples.Collection, f, t spectro.Modality, g *model.Generator) (items []eval.Labelled, kinds []string, skipped int, err error) {
+func labelledSamples(col *collection.Collection, f, t spectro.Modality, g *model.Generator) (items []eval.Labelled, kinds []string, skipped int, err error) {
 	seen := map[string]bool{}
 	var srcs []*spectro.Spectrum
 	pairs := col.Pairs(f, t)

@@ -9,11 +9,14 @@ import (
 	"strings"
 	"time"
 
+	"github.com/spectrogen-go/spectrogen/datasets"
 	"github.com/spectrogen-go/spectrogen/datasets/formats"
 	"github.com/spectrogen-go/spectrogen/datasets/rruff"
 	"github.com/spectrogen-go/spectrogen/datasets/samples"
 	"github.com/spectrogen-go/spectrogen/datasets/synth"
 	"github.com/spectrogen-go/spectrogen/spectro"
+	"github.com/spectrogen-go/spectrogen/spectro/chem"
+	"github.com/spectrogen-go/spectrogen/spectro/collection"
 )
 
 func init() {
@@ -31,7 +34,7 @@ type fileInfo struct {
 	Points   int              `json:"points"`
 	XMin     float64          `json:"x_min"`
 	XMax     float64          `json:"x_max"`
-	Class    rruff.Class      `json:"class,omitempty"`
+	Class    chem.Class       `json:"class,omitempty"`
 	Meta     spectro.Metadata `json:"metadata"`
 }
 
@@ -122,7 +125,7 @@ func describe(s *spectro.Spectrum, format string) fileInfo {
 	lo, hi := s.Range()
 	fi := fileInfo{File: s.Meta.Source, Format: format, Modality: s.Modality, Points: s.Len(), XMin: lo, XMax: hi, Meta: s.Meta}
 	if s.Meta.Chemistry != "" {
-		fi.Class = rruff.Classify(s.Meta.Chemistry)
+		fi.Class = chem.Classify(s.Meta.Chemistry)
 	}
 	return fi
 }
@@ -270,4 +273,17 @@ func parseGrid(s string, m spectro.Modality) (spectro.Grid, error) {
 		return g, fmt.Errorf("--grid %q: want 'default' or START:STOP:N", s)
 	}
 	return g, g.Validate()
+}
+
+// loadAugment reads the --augment data ("synthetic", folders, archives or
+// files); nil for none.
+func loadAugment(spec string) (*collection.Collection, error) {
+	if spec == "" {
+		return nil, nil
+	}
+	col, err := datasets.Load(spec)
+	if err != nil {
+		return nil, fmt.Errorf("--augment %s: %w", spec, err)
+	}
+	return col, nil
 }

@@ -15,13 +15,14 @@ import (
 	"gonum.org/v1/plot"
 
 	"github.com/spectrogen-go/spectrogen/datasets/examples"
-	"github.com/spectrogen-go/spectrogen/datasets/rruff"
 	"github.com/spectrogen-go/spectrogen/datasets/samples"
 	"github.com/spectrogen-go/spectrogen/datasets/synth"
 	"github.com/spectrogen-go/spectrogen/spectro"
 	"github.com/spectrogen-go/spectrogen/spectro/atomicfile"
 	"github.com/spectrogen-go/spectrogen/spectro/backend"
+	"github.com/spectrogen-go/spectrogen/spectro/chem"
 	"github.com/spectrogen-go/spectrogen/spectro/classifier"
+	"github.com/spectrogen-go/spectrogen/spectro/collection"
 	"github.com/spectrogen-go/spectrogen/spectro/eval"
 	"github.com/spectrogen-go/spectrogen/spectro/fit"
 	"github.com/spectrogen-go/spectrogen/spectro/lineshape"
@@ -176,7 +177,7 @@ func runDemo(ctx context.Context, args []string) error {
 	return nil
 }
 
-func firstOfClass(c *samples.Collection, class rruff.Class) *samples.Sample {
+func firstOfClass(c *collection.Collection, class chem.Class) *collection.Sample {
 	for _, s := range c.Samples {
 		if s.Class == class {
 			return s
@@ -186,11 +187,11 @@ func firstOfClass(c *samples.Collection, class rruff.Class) *samples.Sample {
 }
 
 // demoSplit is the demo's training and test pairs (test: held-out species).
-type demoSplit struct{ train, test []samples.Pair }
+type demoSplit struct{ train, test []collection.Pair }
 
 // demoModel fits the Raman spectra's peaks, trains an infrared → Raman model
 // holding out whole species, and evaluates it against the baselines.
-func demoModel(ctx context.Context, step *demoStep, col *samples.Collection, out string, steps int, prior, backendCfg string, report *strings.Builder) (*model.Generator, demoSplit, error) {
+func demoModel(ctx context.Context, step *demoStep, col *collection.Collection, out string, steps int, prior, backendCfg string, report *strings.Builder) (*model.Generator, demoSplit, error) {
 	step.begin("fitting the peaks of every Raman spectrum")
 	jobs := ramanFitJobs(col)
 	fitStart := time.Now()
@@ -347,7 +348,7 @@ func demoPriors(ctx context.Context, step *demoStep, split demoSplit, out string
 
 // demoClassify predicts chemical class and species from measured infrared,
 // measured Raman, the demo model's generated Raman, and infrared + generated.
-func demoClassify(step *demoStep, col *samples.Collection, g *model.Generator, b backends.Backend, out string, report *strings.Builder) error {
+func demoClassify(step *demoStep, col *collection.Collection, g *model.Generator, b backends.Backend, out string, report *strings.Builder) error {
 	step.begin("classifying from measured and generated spectra (1-NN and a GoMLX perceptron)")
 	items, kinds, _, err := labelledSamples(col, spectro.Infrared, spectro.Raman, g)
 	if err != nil {
@@ -384,7 +385,7 @@ func demoClassify(step *demoStep, col *samples.Collection, g *model.Generator, b
 
 // ramanFitJobs makes one fitting job per sample's Raman spectrum: up to 12
 // pseudo-Voigt lines and a linear baseline (the demo's and the fitting report's setting).
-func ramanFitJobs(col *samples.Collection) []fit.Job {
+func ramanFitJobs(col *collection.Collection) []fit.Job {
 	var jobs []fit.Job
 	for _, s := range col.Samples {
 		sp := s.Spectra[spectro.Raman][0]

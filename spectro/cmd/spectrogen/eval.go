@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 
+	"github.com/spectrogen-go/spectrogen/datasets"
 	"github.com/spectrogen-go/spectrogen/spectro"
 	"github.com/spectrogen-go/spectrogen/spectro/model"
 )
@@ -50,7 +51,7 @@ func runEval(ctx context.Context, args []string) error {
 			return usageError{err}
 		}
 	}
-	test, err := model.LoadCollection(*data)
+	test, err := datasets.Load(*data)
 	if err != nil {
 		return err
 	}
@@ -63,7 +64,7 @@ func runEval(ctx context.Context, args []string) error {
 			trainSrc = "synthetic"
 		}
 	}
-	trainCol, err := model.LoadCollection(trainSrc)
+	trainCol, err := datasets.Load(trainSrc)
 	if err != nil {
 		return err
 	}
@@ -131,7 +132,11 @@ func runCrossval(ctx context.Context, args []string) error {
 	if *k < 2 {
 		return usagef("--folds must be ≥ 2")
 	}
-	col, err := model.LoadCollection(*data)
+	col, err := datasets.Load(*data)
+	if err != nil {
+		return err
+	}
+	extra, err := loadAugment(*augment)
 	if err != nil {
 		return err
 	}
@@ -146,7 +151,7 @@ func runCrossval(ctx context.Context, args []string) error {
 	if *asJSON {
 		log = os.Stderr
 	}
-	_, avg, err := model.CrossValidate(ctx, col, f, t, *split, *k, model.TrainConfig{Steps: *steps, Prior: *prior, Settings: *set, Backend: *backendCfg, Augment: *augment, Init: *init}, dir, log)
+	_, avg, err := model.CrossValidate(ctx, col, f, t, *split, *k, model.TrainConfig{Steps: *steps, Prior: *prior, Settings: *set, Backend: *backendCfg, Augment: extra, Init: *init}, dir, log)
 	if err != nil {
 		return err
 	}

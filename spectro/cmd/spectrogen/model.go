@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/spectrogen-go/spectrogen/datasets"
 	"github.com/spectrogen-go/spectrogen/datasets/examples"
 	"github.com/spectrogen-go/spectrogen/datasets/formats"
 	"github.com/spectrogen-go/spectrogen/spectro"
@@ -78,8 +79,16 @@ func runTrain(ctx context.Context, args []string) error {
 			excluded = append(excluded, k)
 		}
 	}
-	_, err = model.Train(model.TrainConfig{Data: *data, From: f, To: t, Modalities: mods, OutDir: *out, Steps: *steps, Seed: *seed,
-		Prior: *prior, Backend: *backendCfg, Settings: *set, Split: *split, Augment: *augment, Init: *init, Exclude: excluded, Context: ctx})
+	col, err := datasets.Load(*data)
+	if err != nil {
+		return err
+	}
+	extra, err := loadAugment(*augment)
+	if err != nil {
+		return err
+	}
+	_, err = model.Train(model.TrainConfig{Collection: col, From: f, To: t, Modalities: mods, OutDir: *out, Steps: *steps, Seed: *seed,
+		Prior: *prior, Backend: *backendCfg, Settings: *set, Split: *split, Augment: extra, Init: *init, Exclude: excluded, Context: ctx})
 	return err
 }
 

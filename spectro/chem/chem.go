@@ -1,4 +1,7 @@
-package rruff
+// Package chem reads mineral formulas as RRUFF writes them in IDEAL CHEMISTRY
+// ("CaCO_3_", "Fe^2+^_2_SiO_4_") and assigns the chemical class by anion group
+// that classification tasks and per-class reports use.
+package chem
 
 import (
 	"regexp"

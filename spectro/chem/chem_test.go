@@ -1,11 +1,11 @@
-package rruff
+package chem
 
 import (
 	"path/filepath"
 	"testing"
 
 	"github.com/spectrogen-go/spectrogen/datasets/formats"
-	"github.com/spectrogen-go/spectrogen/datasets/internal/shareddata"
+	"github.com/spectrogen-go/spectrogen/internal/shareddata"
 )
 
 // Formulas as RRUFF writes them (taken from its infrared files), with the class
