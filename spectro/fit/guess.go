@@ -22,18 +22,32 @@ type GuessOptions struct {
 // MinPoints is the fewest data points a fit accepts.
 const MinPoints = 8
 
-// checkData rejects data no fit can use, with a message saying why.
-func checkData(x, y []float64) error {
+// checkPoints rejects data no fit can use: unequal lengths, non-finite values.
+func checkPoints(x, y []float64) error {
 	if len(x) != len(y) {
 		return fmt.Errorf("%d x values but %d intensities", len(x), len(y))
 	}
-	if len(x) < MinPoints {
-		return fmt.Errorf("too few points to fit: %d (need at least %d)", len(x), MinPoints)
+	if len(x) == 0 {
+		return fmt.Errorf("no data points")
 	}
 	for i := range x {
 		if math.IsNaN(x[i]) || math.IsInf(x[i], 0) || math.IsNaN(y[i]) || math.IsInf(y[i], 0) {
 			return fmt.Errorf("point %d is not finite (x=%g, y=%g)", i, x[i], y[i])
 		}
+	}
+	return nil
+}
+
+// checkData rejects spectra Guess cannot read peaks from, with a message
+// saying why: besides checkPoints, too few points, x not increasing, flat.
+func checkData(x, y []float64) error {
+	if err := checkPoints(x, y); err != nil {
+		return err
+	}
+	if len(x) < MinPoints {
+		return fmt.Errorf("too few points to fit: %d (need at least %d)", len(x), MinPoints)
+	}
+	for i := range x {
 		if i > 0 && !(x[i] > x[i-1]) {
 			return fmt.Errorf("x is not strictly increasing at point %d", i)
 		}
@@ -125,8 +139,8 @@ func Guess(x, y []float64, shape lineshape.Shape, o GuessOptions) (*Model, error
 	}
 	if o.Baseline >= 0 {
 		// The line in t = (x − mid)/half: c0 = value at mid, c1 = slope·half.
-		b := m.K * np
-		m.Params[b].Value = line(m.XMid)
+		b := m.Index("bl_c0")
+		m.Params[b].Value = line((lo + hi) / 2)
 		if o.Baseline >= 1 {
 			m.Params[b+1].Value = (y1 - y0) / 2
 		}

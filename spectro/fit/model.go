@@ -1,78 +1,148 @@
-// Package fit fits spectra as sums of line shapes plus a polynomial baseline, by
-// bounded Levenberg–Marquardt nonlinear least squares with the analytic Jacobian
-// of the line shapes — lmfit's model, with far higher throughput.
+// Package fit fits spectra — and any curve — by bounded Levenberg–Marquardt
+// nonlinear least squares, after lmfit's shape: a Model is a sum of
+// components (every line shape, polynomial, exponential, power-law and
+// error-function-step backgrounds, a function of your own, or an expression
+// written as text), each with its parameters under a prefix; parameters have
+// a value, bounds, may be fixed, or tied to others by an expression.
 //
 //	m, err := fit.Guess(x, y, lineshape.PseudoVoigt, fit.GuessOptions{MaxPeaks: 8, Baseline: 1})
 //	res, err := fit.Fit(x, y, m, fit.Options{})
 //	fmt.Print(res.Report())
 //
-// Parameters carry a value, bounds, and may be fixed (Vary false) or tied to
-// another parameter (value = Scale·other + Offset). Results give standard errors
-// from the covariance matrix, χ², reduced χ², AIC, BIC and R², a report in the
-// spirit of lmfit's, and JSON. FitBest chooses the line shape by BIC; FitBatch
-// fits many spectra in parallel.
+//	m, err := fit.NewSum(fit.Part{"g1_", fit.Peak{lineshape.Gaussian}}, fit.Part{"l1_", fit.Peak{lineshape.Lorentzian}},
+//		fit.Part{"bg_", fit.Exponential{}})
+//	m.Set("g1_center", 520, 500, 540)
+//	err = m.SetExpr("l1_fwhm", "g1_fwhm")
+//
+//	m, err := fit.NewExpression("b1*exp(-b2*x) + b3")
+//
+// Line shapes and the built-in backgrounds have analytic Jacobians,
+// expressions exact ones (reverse-mode differentiation, see the formula
+// package), a user's function the one it supplies or central differences.
+// Results give standard errors from the covariance matrix, χ², reduced χ²,
+// AIC, BIC and R², a report in the spirit of lmfit's, per-component curves
+// (EvalComponents) and JSON. Guess seeds peak models from data, FitBest
+// chooses the line shape by BIC and FitBatch fits many spectra in parallel.
 //
 // gonum has no Levenberg–Marquardt (its optimize package minimises scalar
 // functions without least-squares structure), so the solver is written here,
 // after Moré, "The Levenberg–Marquardt algorithm: implementation and theory"
-// (1978) with Marquardt's diagonal scaling and bounds by projection.
+// (1978), with Marquardt's diagonal scaling, bounds by projection, and
+// geodesic acceleration (Transtrum and Sethna 2012) for curved valleys.
 package fit
 
 import (
+	"errors"
 	"fmt"
 	"math"
+	"strings"
 
 	"github.com/spectrogen-go/spectrogen/spectro"
+	"github.com/spectrogen-go/spectrogen/spectro/fit/formula"
 	"github.com/spectrogen-go/spectrogen/spectro/lineshape"
 )
 
 // Param is one model parameter.
 type Param struct {
-	Name    string  `json:"name"`
-	Value   float64 `json:"value"`
-	Min     float64 `json:"min"`
-	Max     float64 `json:"max"`
-	Vary    bool    `json:"vary"`
-	Tie     *Tie    `json:"tie,omitempty"`
+	Name  string  `json:"name"`
+	Value float64 `json:"value"`
+	Min   float64 `json:"min"`
+	Max   float64 `json:"max"`
+	Vary  bool    `json:"vary"`
+	// Expr, if set, ties the parameter to others: its value is this
+	// expression of their values (lmfit's expr), e.g. "p1_fwhm" or
+	// "p1_center + 50.3". Set it with Model.SetExpr.
+	Expr    string  `json:"expr,omitempty"`
 	Init    float64 `json:"init"`
 	Stderr  float64 `json:"stderr"`   // NaN when not estimated
 	AtBound bool    `json:"at_bound"` // the fitted value sits on a bound: its stderr is unreliable
+	tie     *tie
 }
 
-// Tie makes a parameter follow another: value = Scale·params[To] + Offset.
-type Tie struct {
-	To     int     `json:"to"`
-	Scale  float64 `json:"scale"`
-	Offset float64 `json:"offset"`
+// tie is a compiled Expr: the formula and the model indices of its parameters.
+type tie struct {
+	f    *formula.Formula
+	args []int
 }
 
-// Model is a sum of K peaks of one shape plus a polynomial baseline in
-// t = (x − XMid)/XHalf (so its coefficients stay well scaled).
+// Component is one additive part of a model.
+type Component interface {
+	// Kind names the component in reports: "gaussian", "polynomial", ...
+	Kind() string
+	// ParamNames are its parameters' names, before the part's prefix.
+	ParamNames() []string
+	// Eval is its value at x for its parameters p.
+	Eval(x float64, p []float64) float64
+	// Grad writes ∂value/∂p into grad and returns the value; ok false means
+	// it has no analytic gradient (the solver differentiates numerically).
+	Grad(x float64, p, grad []float64) (v float64, ok bool)
+}
+
+// Part is a component under a parameter-name prefix ("p1_", "bg_").
+type Part struct {
+	Prefix    string
+	Component Component
+}
+
+// Model is a sum of parts with their parameters, in part order.
 type Model struct {
-	Shape         lineshape.Shape
-	K             int
-	BaselineOrder int // −1: none, 0: constant, 1: linear, 2: quadratic, ...
-	XMid, XHalf   float64
-	Params        []Param
+	Parts  []Part
+	Params []Param
+	first  []int // index of each part's first parameter
 }
 
-// np is the number of parameters per peak.
-func (m *Model) np() int { return m.Shape.NumParams() }
-
-// NewModel makes a model with K peaks (all parameters 0 and free, unbounded)
-// and a baseline of the given order over x range [lo, hi]. Use Guess for a
-// model with initial values from the data.
-func NewModel(shape lineshape.Shape, k, baselineOrder int, lo, hi float64) *Model {
-	m := &Model{Shape: shape, K: k, BaselineOrder: baselineOrder, XMid: (lo + hi) / 2, XHalf: math.Max((hi-lo)/2, 1e-300)}
-	for i := 0; i < k; i++ {
-		for _, n := range shape.ParamNames() {
-			m.Params = append(m.Params, Param{Name: fmt.Sprintf("p%d_%s", i+1, n), Min: math.Inf(-1), Max: math.Inf(1), Vary: true})
+// NewSum makes a model of the parts, every parameter 0, free and unbounded;
+// a parameter name used twice is an error.
+func NewSum(parts ...Part) (*Model, error) {
+	m := &Model{Parts: parts}
+	seen := map[string]bool{}
+	for _, pt := range parts {
+		if pt.Component == nil {
+			return nil, fmt.Errorf("part %q has no component", pt.Prefix)
+		}
+		m.first = append(m.first, len(m.Params))
+		for _, n := range pt.Component.ParamNames() {
+			name := pt.Prefix + n
+			if seen[name] {
+				return nil, fmt.Errorf("parameter %s is defined twice: give the parts different prefixes", name)
+			}
+			seen[name] = true
+			m.Params = append(m.Params, Param{Name: name, Min: math.Inf(-1), Max: math.Inf(1), Vary: true, Stderr: math.NaN()})
 		}
 	}
-	for j := 0; j <= baselineOrder; j++ {
-		m.Params = append(m.Params, Param{Name: fmt.Sprintf("bl_c%d", j), Min: math.Inf(-1), Max: math.Inf(1), Vary: true})
+	if len(m.Params) == 0 {
+		return nil, errors.New("the model has no parameter")
+	}
+	return m, nil
+}
+
+// NewModel makes a model of k peaks of one shape (prefixes p1_, p2_, ...) and
+// a polynomial baseline of the given order (−1: none; prefix bl_) in
+// t = (x − mid)/half over [lo, hi], so its coefficients stay well scaled. Use
+// Guess for such a model with initial values from the data.
+func NewModel(shape lineshape.Shape, k, baselineOrder int, lo, hi float64) *Model {
+	var parts []Part
+	for i := 1; i <= k; i++ {
+		parts = append(parts, Part{fmt.Sprintf("p%d_", i), Peak{shape}})
+	}
+	if baselineOrder >= 0 {
+		parts = append(parts, Part{"bl_", Polynomial{Order: baselineOrder, Mid: (lo + hi) / 2, Half: math.Max((hi-lo)/2, 1e-300)}})
+	}
+	m, err := NewSum(parts...)
+	if err != nil { // only a model without parameters (k = 0, no baseline)
+		return &Model{}
 	}
 	return m
+}
+
+// NewExpression makes a one-part model from an expression in x (see the
+// formula package: "b1*exp(-b2*x) + b3"); its identifiers are the parameters.
+func NewExpression(text string) (*Model, error) {
+	e, err := ParseExpression(text)
+	if err != nil {
+		return nil, err
+	}
+	return NewSum(Part{"", e})
 }
 
 // Index returns the index of the named parameter, or −1.
@@ -85,8 +155,90 @@ func (m *Model) Index(name string) int {
 	return -1
 }
 
-// PeakParams returns the slice of values of peak i within p.
-func (m *Model) PeakParams(p []float64, i int) []float64 { return p[i*m.np() : (i+1)*m.np()] }
+// Set gives a parameter its starting value and bounds.
+func (m *Model) Set(name string, value, min, max float64) error {
+	i := m.Index(name)
+	if i < 0 {
+		return fmt.Errorf("no parameter %s (the model has %s)", name, strings.Join(m.names(), ", "))
+	}
+	if !(min <= max) {
+		return fmt.Errorf("parameter %s: bounds [%g, %g] are empty", name, min, max)
+	}
+	p := &m.Params[i]
+	p.Value, p.Init, p.Min, p.Max = value, value, min, max
+	return nil
+}
+
+func (m *Model) names() []string {
+	var out []string
+	for _, p := range m.Params {
+		out = append(out, p.Name)
+	}
+	return out
+}
+
+// SetExpr ties a parameter to others by an expression of their names ("" to
+// untie it). The expression may use free and fixed parameters, not other tied
+// ones or itself.
+func (m *Model) SetExpr(name, expr string) error {
+	i := m.Index(name)
+	if i < 0 {
+		return fmt.Errorf("no parameter %s (the model has %s)", name, strings.Join(m.names(), ", "))
+	}
+	p := &m.Params[i]
+	if strings.TrimSpace(expr) == "" {
+		p.Expr, p.tie = "", nil
+		return nil
+	}
+	f, err := formula.Parse(expr)
+	if err != nil {
+		return fmt.Errorf("parameter %s: %w", name, err)
+	}
+	t := &tie{f: f}
+	for _, a := range f.Params {
+		j := m.Index(a)
+		switch {
+		case j < 0:
+			return fmt.Errorf("parameter %s = %s: no parameter %s", name, expr, a)
+		case j == i:
+			return fmt.Errorf("parameter %s = %s: a parameter cannot follow itself", name, expr)
+		case m.Params[j].tie != nil:
+			return fmt.Errorf("parameter %s = %s: %s is itself tied; tie both to what it follows", name, expr, a)
+		}
+		t.args = append(t.args, j)
+	}
+	for k := range m.Params {
+		if m.Params[k].tie != nil && contains(m.Params[k].tie.args, i) {
+			return fmt.Errorf("parameter %s follows %s, so %s cannot be tied", m.Params[k].Name, name, name)
+		}
+	}
+	p.Expr, p.tie = expr, t
+	return nil
+}
+
+func contains(v []int, x int) bool {
+	for _, y := range v {
+		if y == x {
+			return true
+		}
+	}
+	return false
+}
+
+// applyTies sets every tied parameter of the full vector p from the others.
+func (m *Model) applyTies(p []float64) {
+	var args [16]float64
+	for i, q := range m.Params {
+		if q.tie == nil {
+			continue
+		}
+		a := args[:0]
+		for _, j := range q.tie.args {
+			a = append(a, p[j])
+		}
+		p[i] = q.tie.f.Eval(nil, a)
+	}
+}
 
 // Values returns the current parameter values.
 func (m *Model) Values() []float64 {
@@ -97,90 +249,172 @@ func (m *Model) Values() []float64 {
 	return v
 }
 
+// partParams returns part k's slice of the parameter vector p.
+func (m *Model) partParams(p []float64, k int) []float64 {
+	end := len(p)
+	if k+1 < len(m.first) {
+		end = m.first[k+1]
+	}
+	return p[m.first[k]:end]
+}
+
+// split returns each part's slice of the parameter vector p.
+func (m *Model) split(p []float64) [][]float64 {
+	qs := make([][]float64, len(m.Parts))
+	for k := range qs {
+		qs[k] = m.partParams(p, k)
+	}
+	return qs
+}
+
 // Eval writes the model at each x into out (len(x)) for parameter values p.
 func (m *Model) Eval(x, p, out []float64) {
-	np := m.np()
-	base := m.K * np
+	qs := m.split(p)
 	for i, xv := range x {
 		v := 0.0
-		for k := 0; k < m.K; k++ {
-			v += m.Shape.Eval(xv, p[k*np:(k+1)*np])
-		}
-		t, tp := (xv-m.XMid)/m.XHalf, 1.0
-		for j := 0; j <= m.BaselineOrder; j++ {
-			v += p[base+j] * tp
-			tp *= t
+		for k, pt := range m.Parts {
+			v += pt.Component.Eval(xv, qs[k])
 		}
 		out[i] = v
 	}
 }
 
-// Components returns each peak's curve and the baseline at x (lmfit's eval_components).
-func (m *Model) Components(x, p []float64) (peaks [][]float64, baseline []float64) {
-	np := m.np()
-	peaks = make([][]float64, m.K)
-	for k := range peaks {
-		peaks[k] = make([]float64, len(x))
+// ComponentCurve is one part's curve (lmfit's eval_components).
+type ComponentCurve struct {
+	Prefix, Kind string
+	Y            []float64
+}
+
+// EvalComponents returns each part's curve at x for parameter values p.
+func (m *Model) EvalComponents(x, p []float64) []ComponentCurve {
+	out := make([]ComponentCurve, len(m.Parts))
+	for k, pt := range m.Parts {
+		y := make([]float64, len(x))
 		for i, xv := range x {
-			peaks[k][i] = m.Shape.Eval(xv, p[k*np:(k+1)*np])
+			y[i] = pt.Component.Eval(xv, m.partParams(p, k))
 		}
+		out[k] = ComponentCurve{Prefix: pt.Prefix, Kind: pt.Component.Kind(), Y: y}
 	}
-	baseline = make([]float64, len(x))
-	base := m.K * np
-	for i, xv := range x {
-		t, tp := (xv-m.XMid)/m.XHalf, 1.0
-		for j := 0; j <= m.BaselineOrder; j++ {
-			baseline[i] += p[base+j] * tp
-			tp *= t
-		}
-	}
-	return peaks, baseline
+	return out
 }
 
 // evalJac writes the model into f and its Jacobian with respect to every
-// parameter into jac (row-major, len(x) × len(p)).
+// parameter into jac (row-major, len(x) × len(p)); parts without an analytic
+// gradient get central differences.
 func (m *Model) evalJac(x, p, f, jac []float64) {
-	np := m.np()
 	nP := len(p)
-	base := m.K * np
-	grad := make([]float64, np)
+	qs := m.split(p)
 	for i, xv := range x {
 		row := jac[i*nP : (i+1)*nP]
 		v := 0.0
-		for k := 0; k < m.K; k++ {
-			v += m.Shape.Grad(xv, p[k*np:(k+1)*np], grad)
-			copy(row[k*np:(k+1)*np], grad)
-		}
-		t, tp := (xv-m.XMid)/m.XHalf, 1.0
-		for j := 0; j <= m.BaselineOrder; j++ {
-			v += p[base+j] * tp
-			row[base+j] = tp
-			tp *= t
+		for k, pt := range m.Parts {
+			q := qs[k]
+			g := row[m.first[k] : m.first[k]+len(q)]
+			val, ok := pt.Component.Grad(xv, q, g)
+			if !ok {
+				centralDiff(pt.Component, xv, q, g)
+			}
+			v += val
 		}
 		f[i] = v
 	}
 }
 
-// Peaks converts fitted values to a peak table (centre, FWHM, height,
-// Lorentzian fraction), the representation the rest of the project uses.
+// centralDiff fills grad with central differences of c at x (steps of
+// ε^(1/3) relative, the error-balancing choice for central differences).
+func centralDiff(c Component, x float64, p, grad []float64) {
+	for j := range p {
+		orig := p[j]
+		h := 6e-6 * math.Max(math.Abs(orig), 1e-6)
+		p[j] = orig + h
+		up := c.Eval(x, p)
+		p[j] = orig - h
+		dn := c.Eval(x, p)
+		p[j] = orig
+		grad[j] = (up - dn) / (2 * h)
+	}
+}
+
+// Peaks converts the peak parts' values to a peak table (centre, FWHM,
+// height, Lorentzian fraction), the representation the rest of the project
+// uses.
 func (m *Model) Peaks(p []float64) spectro.PeakTable {
-	t := make(spectro.PeakTable, m.K)
-	for k := 0; k < m.K; k++ {
-		q := m.PeakParams(p, k)
-		t[k] = spectro.Peak{Center: q[0], FWHM: m.Shape.FWHM(q), Height: m.Shape.Height(q), Eta: m.Shape.LorentzFraction(q)}
+	var t spectro.PeakTable
+	for k, pt := range m.Parts {
+		if pk, ok := pt.Component.(Peak); ok {
+			q := m.partParams(p, k)
+			t = append(t, spectro.Peak{Center: q[0], FWHM: pk.Shape.FWHM(q), Height: pk.Shape.Height(q), Eta: pk.Shape.LorentzFraction(q)})
+		}
 	}
 	return t
 }
 
-// Describe names the model: "4 × pvoigt peaks + linear baseline".
-func (m *Model) Describe() string {
-	bl := [...]string{"constant", "linear", "quadratic", "cubic"}
-	b := "no baseline"
-	switch {
-	case m.BaselineOrder >= 0 && m.BaselineOrder < len(bl):
-		b = bl[m.BaselineOrder] + " baseline"
-	case m.BaselineOrder >= len(bl):
-		b = fmt.Sprintf("order-%d polynomial baseline", m.BaselineOrder)
+// NumPeaks is the number of peak parts.
+func (m *Model) NumPeaks() int {
+	n := 0
+	for _, pt := range m.Parts {
+		if _, ok := pt.Component.(Peak); ok {
+			n++
+		}
 	}
-	return fmt.Sprintf("%d × %s peaks + %s", m.K, m.Shape, b)
+	return n
+}
+
+// PeakShape is the line shape of the model's peaks (of the first, if they
+// differ), and false for a model without peaks.
+func (m *Model) PeakShape() (lineshape.Shape, bool) {
+	for _, pt := range m.Parts {
+		if pk, ok := pt.Component.(Peak); ok {
+			return pk.Shape, true
+		}
+	}
+	return 0, false
+}
+
+// Describe names the model: "4 × pvoigt peaks + linear baseline",
+// "2 × gaussian peaks + 1 × lorentzian peak + exponential".
+func (m *Model) Describe() string {
+	var parts []string
+	for k := 0; k < len(m.Parts); {
+		pt := m.Parts[k]
+		if pk, ok := pt.Component.(Peak); ok {
+			n := 1
+			for k+n < len(m.Parts) && m.Parts[k+n].Component == pt.Component {
+				n++
+			}
+			s := fmt.Sprintf("%d × %s peak", n, pk.Shape)
+			if n > 1 {
+				s += "s"
+			}
+			parts, k = append(parts, s), k+n
+			continue
+		}
+		parts, k = append(parts, describe(pt.Component)), k+1
+	}
+	if m.NumPeaks() > 0 && !m.hasBackground() {
+		parts = append(parts, "no baseline")
+	}
+	return strings.Join(parts, " + ")
+}
+
+func (m *Model) hasBackground() bool {
+	for _, pt := range m.Parts {
+		if _, ok := pt.Component.(Peak); !ok {
+			return true
+		}
+	}
+	return false
+}
+
+func describe(c Component) string {
+	switch c := c.(type) {
+	case Polynomial:
+		if c.Order >= 0 && c.Order < 4 {
+			return [...]string{"constant", "linear", "quadratic", "cubic"}[c.Order] + " baseline"
+		}
+		return fmt.Sprintf("order-%d polynomial baseline", c.Order)
+	case Expression:
+		return "expression " + c.F.Text
+	}
+	return c.Kind()
 }

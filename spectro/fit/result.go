@@ -36,12 +36,13 @@ type Result struct {
 	x, y, fit []float64
 }
 
-// Fit fits the model to (x, y), starting from the model's values. The model is
-// not modified; the result holds a fitted copy. A fit that does not converge
-// is returned with Success false and a message saying why; bad input and a
-// non-finite model are errors.
+// Fit fits the model to (x, y), starting from the model's values; x need not
+// be sorted (any curve, not only a spectrum). The model is not modified; the
+// result holds a fitted copy. A fit that does not converge is returned with
+// Success false and a message saying why; bad input and a model that is not
+// finite at its starting values are errors.
 func Fit(x, y []float64, m *Model, o Options) (*Result, error) {
-	if err := checkData(x, y); err != nil {
+	if err := checkPoints(x, y); err != nil {
 		return nil, err
 	}
 	mc := *m
@@ -104,10 +105,26 @@ func (r *Result) covariance(jtj *mat.SymDense, q []float64, pr *problem) {
 		span := math.Max(math.Abs(p.Value), 1e-12)
 		p.AtBound = math.Abs(p.Value-p.Min) <= 1e-9*span || math.Abs(p.Value-p.Max) <= 1e-9*span
 	}
-	for i := range r.Model.Params { // tied parameters: propagate the error of what they follow
-		if t := r.Model.Params[i].Tie; t != nil {
-			r.Model.Params[i].Stderr = math.Abs(t.Scale) * r.Model.Params[t.To].Stderr
+	// Tied parameters: propagate the covariance of what they follow through
+	// their expression's gradient, σ² = gᵀ C g (scaled like the others).
+	col := map[int]int{}
+	for j, i := range pr.free {
+		col[i] = j
+	}
+	for _, t := range pr.ties {
+		v := 0.0
+		for a, i := range t.tie.args {
+			ja, okA := col[i]
+			if !okA {
+				continue
+			}
+			for b, k := range t.tie.args {
+				if jb, okB := col[k]; okB {
+					v += t.grad[a] * cov.At(ja, jb) * t.grad[b]
+				}
+			}
 		}
+		r.Model.Params[t.index].Stderr = math.Sqrt(v * r.RedChi)
 	}
 }
 
@@ -171,8 +188,8 @@ func (r *Result) Report() string {
 func formatParam(p Param) string {
 	var s string
 	switch {
-	case p.Tie != nil:
-		s = fmt.Sprintf("%.8g +/- %.4g (tied)", p.Value, p.Stderr)
+	case p.Expr != "":
+		s = fmt.Sprintf("%.8g +/- %.4g == '%s'", p.Value, p.Stderr, p.Expr)
 	case !p.Vary:
 		s = fmt.Sprintf("%.8g (fixed)", p.Value)
 	case math.IsNaN(p.Stderr):
@@ -190,30 +207,38 @@ func formatParam(p Param) string {
 	return s
 }
 
-// MarshalJSON writes the result as one object: statistics, every parameter,
-// and the peak table.
+// MarshalJSON writes the result as one object: statistics ("ssr" is the
+// residual sum of squares, also as lmfit's "chisqr"), every parameter by name
+// ({"b1": {"value": …, "stderr": …, …}}), the order of the parameters, and
+// the peak table of a peak model.
 func (r *Result) MarshalJSON() ([]byte, error) {
 	type jp struct {
-		Name    string        `json:"name"`
 		Value   spectro.Float `json:"value"`
 		Stderr  spectro.Float `json:"stderr"`
 		Init    spectro.Float `json:"init"`
 		Min     spectro.Float `json:"min"`
 		Max     spectro.Float `json:"max"`
 		Vary    bool          `json:"vary"`
-		Tied    bool          `json:"tied,omitempty"`
+		Expr    string        `json:"expr,omitempty"`
 		AtBound bool          `json:"at_bound,omitempty"`
 	}
-	var params []jp
+	params := map[string]jp{}
+	var names []string
 	for _, p := range r.Model.Params {
-		params = append(params, jp{p.Name, spectro.Float(p.Value), spectro.Float(p.Stderr), spectro.Float(p.Init), spectro.Float(p.Min), spectro.Float(p.Max), p.Vary, p.Tie != nil, p.AtBound})
+		params[p.Name] = jp{spectro.Float(p.Value), spectro.Float(p.Stderr), spectro.Float(p.Init), spectro.Float(p.Min), spectro.Float(p.Max), p.Vary, p.Expr, p.AtBound}
+		names = append(names, p.Name)
 	}
-	return json.Marshal(map[string]any{
-		"model": r.Model.Describe(), "shape": r.Model.Shape.String(), "success": r.Success, "message": r.Message,
-		"nfev": r.NFev, "ndata": r.NData, "nvarys": r.NVarys,
-		"chisqr": spectro.Float(r.ChiSqr), "redchi": spectro.Float(r.RedChi), "aic": spectro.Float(r.AIC), "bic": spectro.Float(r.BIC), "r2": spectro.Float(r.R2),
-		"params": params, "peaks": r.Peaks(),
-	})
+	out := map[string]any{
+		"model": r.Model.Describe(), "converged": r.Success, "success": r.Success, "message": r.Message,
+		"iterations": r.NIter, "nfev": r.NFev, "ndata": r.NData, "nvarys": r.NVarys,
+		"ssr": spectro.Float(r.ChiSqr), "chisqr": spectro.Float(r.ChiSqr), "redchi": spectro.Float(r.RedChi),
+		"aic": spectro.Float(r.AIC), "bic": spectro.Float(r.BIC), "r2": spectro.Float(r.R2),
+		"params": params, "param_names": names,
+	}
+	if shape, ok := r.Model.PeakShape(); ok {
+		out["shape"], out["peaks"] = shape.String(), r.Peaks()
+	}
+	return json.Marshal(out)
 }
 
 // FitBest fits each candidate shape (default Gaussian, Lorentzian,

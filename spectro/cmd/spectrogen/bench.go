@@ -77,7 +77,13 @@ func benchSpectra(n int, seed uint64) ([]benchProblem, []fit.Job, error) {
 		if err != nil {
 			continue // no detectable peak: draw another spectrum
 		}
-		probs = append(probs, benchProblem{X: x, Y: y, XMid: m.XMid, XHalf: m.XHalf, Params: exportParams(m.Params)})
+		mid, half := 0.0, 1.0
+		for _, pt := range m.Parts {
+			if bl, ok := pt.Component.(fit.Polynomial); ok {
+				mid, half = bl.Mid, bl.Half
+			}
+		}
+		probs = append(probs, benchProblem{X: x, Y: y, XMid: mid, XHalf: half, Params: exportParams(m.Params)})
 		jobs = append(jobs, fit.Job{X: x, Y: y, Model: m})
 	}
 	return probs, jobs, nil

@@ -15,6 +15,7 @@ import (
 	"github.com/spectrogen-go/spectrogen/spectro/fit"
 	"github.com/spectrogen-go/spectrogen/spectro/lineshape"
 	"github.com/spectrogen-go/spectrogen/spectro/preprocess"
+	"gonum.org/v1/gonum/floats"
 )
 
 func init() {
@@ -135,7 +136,7 @@ func runFit(ctx context.Context, args []string) error {
 			if len(results) > 1 {
 				bics := map[string]float64{}
 				for _, r := range results {
-					bics[r.Model.Shape.String()] = r.BIC
+					bics[shapeName(r.Model)] = r.BIC
 				}
 				obj["bic_by_shape"] = bics
 			}
@@ -147,7 +148,7 @@ func runFit(ctx context.Context, args []string) error {
 			if len(results) > 1 {
 				var parts []string
 				for _, r := range results {
-					parts = append(parts, fmt.Sprintf("%s %.1f", r.Model.Shape, r.BIC))
+					parts = append(parts, fmt.Sprintf("%s %.1f", shapeName(r.Model), r.BIC))
 				}
 				fmt.Printf("shape chosen by BIC: %s\n", strings.Join(parts, " < "))
 			}
@@ -165,7 +166,15 @@ func runFit(ctx context.Context, args []string) error {
 func writeFitCSV(path string, s *spectro.Spectrum, r *fit.Result) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# %s fitted with %s, R² %.6f\n", s.Name(), r.Model.Describe(), r.R2)
-	comps, base := r.Model.Components(s.X, r.Values())
+	var comps [][]float64
+	base := make([]float64, s.Len())
+	for k, c := range r.Model.EvalComponents(s.X, r.Values()) {
+		if _, isPeak := r.Model.Parts[k].Component.(fit.Peak); isPeak {
+			comps = append(comps, c.Y)
+		} else {
+			floats.Add(base, c.Y) // every background part
+		}
+	}
 	b.WriteString("x,y,fit,residual,baseline")
 	for k := range comps {
 		fmt.Fprintf(&b, ",peak%d", k+1)
@@ -183,4 +192,12 @@ func writeFitCSV(path string, s *spectro.Spectrum, r *fit.Result) error {
 		return err
 	}
 	return atomicfile.Write(path, []byte(b.String()))
+}
+
+// shapeName is the line shape of a peak model's peaks.
+func shapeName(m *fit.Model) string {
+	if s, ok := m.PeakShape(); ok {
+		return s.String()
+	}
+	return m.Describe()
 }
