@@ -16,11 +16,12 @@ import (
 	"github.com/spectrogen-go/spectrogen/spectro/atomicfile"
 	"github.com/spectrogen-go/spectrogen/spectro/eval"
 	"github.com/spectrogen-go/spectrogen/spectro/fit"
+	"github.com/spectrogen-go/spectrogen/spectro/fit/nist"
 	"github.com/spectrogen-go/spectrogen/spectro/lineshape"
 )
 
 func init() {
-	register(command{"bench", "measure speed: 'bench fit' times batch peak fitting (and exports the problems for lmfit)", runBench})
+	register(command{"bench", "measure: 'bench fit' times batch peak fitting (and exports the problems for lmfit); 'bench nist' scores the solver on the NIST StRD problems", runBench})
 	register(command{"report", "measure quality: 'report fitting' checks fitted peaks against synthetic ground truth", runReport})
 }
 
@@ -90,8 +91,11 @@ func benchSpectra(n int, seed uint64) ([]benchProblem, []fit.Job, error) {
 }
 
 func runBench(ctx context.Context, args []string) error {
+	if len(args) > 0 && args[0] == "nist" {
+		return runBenchNIST(args[1:])
+	}
 	if len(args) == 0 || args[0] != "fit" {
-		return usagef("usage: spectrogen bench fit [--n 200] [--seed 1] [--workers 0] [--out DIR]")
+		return usagef("usage: spectrogen bench fit [--n 200] [--seed 1] [--workers 0] [--out DIR] | bench nist --data DIR [--json]")
 	}
 	fs := newFlags("bench fit", "[--n 200] [--seed 1] [--workers 0] [--out DIR]")
 	n := fs.Int("n", 200, "number of spectra")
@@ -236,4 +240,41 @@ func splitComma(s string) []string {
 		}
 	}
 	return out
+}
+
+// runBenchNIST fits every one-predictor NIST StRD problem from both starts
+// and prints the log relative errors against the certified values.
+func runBenchNIST(args []string) error {
+	fs := newFlags("bench nist", "--data DIR [--json]")
+	data := fs.String("data", "", "folder of the NIST StRD nonlinear-regression .dat files (Misra1a.dat, ...)")
+	asJSON := fs.Bool("json", false, "print the runs as one JSON array")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *data == "" {
+		return usagef("--data: name the folder of NIST StRD .dat files")
+	}
+	probs, err := nist.ReadDir(*data)
+	if err != nil {
+		return err
+	}
+	var runs []nist.Result
+	for _, p := range probs {
+		if p.Predictors != 1 {
+			continue
+		}
+		for start := 1; start <= 2; start++ {
+			runs = append(runs, nist.Run(p, start, nist.Options))
+		}
+	}
+	if *asJSON {
+		js, err := json.MarshalIndent(runs, "", "  ")
+		if err != nil {
+			return err
+		}
+		_, err = fmt.Println(string(js))
+		return err
+	}
+	fmt.Print(nist.Table(runs))
+	return nil
 }
