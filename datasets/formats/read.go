@@ -179,3 +179,27 @@ func lines(data []byte) []string {
 	text = strings.ReplaceAll(text, "\r", "\n")
 	return strings.Split(text, "\n")
 }
+
+// ReadColumns reads the first two columns of a delimited text file (x, y) as
+// they stand: not sorted, repeated x kept — data for curve fitting, where a
+// spectrum would be put in order. Comments and a header line are skipped as
+// for spectra; errors name the file and line.
+func ReadColumns(path string) (x, y []float64, err error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if len(data) > MaxFileSize {
+		return nil, nil, errAt(path, 0, "larger than %d MiB", MaxFileSize>>20)
+	}
+	s, err := parseDelimited(data, path)
+	if err != nil {
+		return nil, nil, err
+	}
+	return s.X, s.Y, nil
+}

@@ -4,8 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -98,11 +100,20 @@ func runFit(ctx context.Context, args []string) error {
 	asJSON := flags.Bool("json", false, "print one JSON object per file (with r2 and the peak table)")
 	out := flags.String("out", "", "write each fitted curve (x, y, fit, residual, baseline, peaks) as CSV into this folder")
 	modality := flags.String("modality", "", "modality of files whose name and folder do not say it")
+	expr := flags.String("expr", "", "fit this expression in x instead of peaks, e.g. 'b1*exp(-b2*x) + b3' (+ - * / ** ^, ( ) [ ], exp log sqrt sin cos tan arctan erf, pi); give every parameter a --param")
+	var params paramFlags
+	flags.Var(&params, "param", "NAME=VALUE[:MIN:MAX] starting value (and bounds, either may be empty) of an --expr parameter; repeat for each")
 	if err := parse(flags, args); err != nil {
 		return err
 	}
 	if flags.NArg() == 0 {
 		return usagef("name at least one spectrum file")
+	}
+	if *expr != "" {
+		return fitExpressions(flags.Args(), *expr, params, fs.crop, *asJSON, *out)
+	}
+	if len(params) > 0 {
+		return usagef("--param sets parameters of an --expr model; peak models take --shape, --peaks, --baseline")
 	}
 	shapes, err := fs.shapes()
 	if err != nil {
@@ -200,4 +211,121 @@ func shapeName(m *fit.Model) string {
 		return s.String()
 	}
 	return m.Describe()
+}
+
+// paramFlags collects --param NAME=VALUE[:MIN:MAX].
+type paramFlags []paramFlag
+
+type paramFlag struct {
+	name            string
+	value, min, max float64
+}
+
+func (p *paramFlags) String() string { return fmt.Sprint(*p) }
+
+func (p *paramFlags) Set(s string) error {
+	name, rest, ok := strings.Cut(s, "=")
+	name = strings.TrimSpace(name)
+	if !ok || name == "" {
+		return fmt.Errorf("%q: want NAME=VALUE[:MIN:MAX]", s)
+	}
+	parts := strings.Split(rest, ":")
+	if len(parts) != 1 && len(parts) != 3 {
+		return fmt.Errorf("%q: want NAME=VALUE or NAME=VALUE:MIN:MAX (MIN or MAX may be empty)", s)
+	}
+	f := paramFlag{name: name, min: math.Inf(-1), max: math.Inf(1)}
+	num := func(text string, dst *float64, what string) error {
+		if strings.TrimSpace(text) == "" && what != "value" {
+			return nil
+		}
+		v, err := strconv.ParseFloat(strings.TrimSpace(text), 64)
+		if err != nil {
+			return fmt.Errorf("%q: the %s %q is not a number", s, what, text)
+		}
+		*dst = v
+		return nil
+	}
+	if err := num(parts[0], &f.value, "value"); err != nil {
+		return err
+	}
+	if len(parts) == 3 {
+		if err := num(parts[1], &f.min, "minimum"); err != nil {
+			return err
+		}
+		if err := num(parts[2], &f.max, "maximum"); err != nil {
+			return err
+		}
+	}
+	if !(f.min <= f.value && f.value <= f.max) {
+		return fmt.Errorf("%q: the value is outside [%g, %g]", s, f.min, f.max)
+	}
+	for _, q := range *p {
+		if q.name == f.name {
+			return fmt.Errorf("%q: %s is set twice", s, name)
+		}
+	}
+	*p = append(*p, f)
+	return nil
+}
+
+// fitExpressions fits an expression model to each file.
+func fitExpressions(files []string, expr string, params paramFlags, crop string, asJSON bool, out string) error {
+	m, err := fit.NewExpression(expr)
+	if err != nil {
+		return usageError{fmt.Errorf("--expr: %w", err)}
+	}
+	given := map[string]bool{}
+	for _, p := range params {
+		if err := m.Set(p.name, p.value, p.min, p.max); err != nil {
+			return usageError{fmt.Errorf("--param %s: %w", p.name, err)}
+		}
+		given[p.name] = true
+	}
+	for _, p := range m.Params {
+		if !given[p.Name] {
+			return usagef("--expr: parameter %s has no starting value: add --param %s=VALUE", p.Name, p.Name)
+		}
+	}
+	enc := json.NewEncoder(os.Stdout)
+	for _, path := range files {
+		x, y, err := formats.ReadColumns(path)
+		if err != nil {
+			return err
+		}
+		if crop != "" {
+			var lo, hi float64
+			if _, err := fmt.Sscanf(crop, "%g:%g", &lo, &hi); err != nil {
+				return usagef("--range %q: want LO:HI", crop)
+			}
+			var cx, cy []float64
+			for i := range x {
+				if x[i] >= lo && x[i] <= hi {
+					cx, cy = append(cx, x[i]), append(cy, y[i])
+				}
+			}
+			x, y = cx, cy
+		}
+		s := &spectro.Spectrum{X: x, Y: y, Meta: spectro.Metadata{Source: path}}
+		r, err := fit.Fit(s.X, s.Y, m, fit.Options{Restarts: 2})
+		if err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+		if asJSON {
+			var obj map[string]any
+			js, _ := json.Marshal(r)
+			json.Unmarshal(js, &obj)
+			obj["file"] = path
+			if err := enc.Encode(obj); err != nil {
+				return err
+			}
+		} else {
+			fmt.Printf("=== %s (%d points)\n%s", path, s.Len(), r.Report())
+		}
+		if out != "" {
+			if err := writeFitCSV(filepath.Join(out, strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))+"_fit.csv"), s, r); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
