@@ -375,7 +375,7 @@ func solveFrom(pr *problem, q0 []float64, o Options, factor float64) (q []float6
 		}
 		prered := pred / ssr0
 		ratio := 0.0
-		if prered != 0 {
+		if prered > 0 { // a step cut by the bounds can predict no gain: shrink the region
 			ratio = actred / prered
 		}
 		// Update the trust region.

@@ -25,8 +25,8 @@ import (
 // process may have written meanwhile); a damaged file is ignored and replaced.
 
 // fitCacheVersion changes when the fit settings that prepare uses change
-// (shape, MaxEval, baseline), so old tables are not reused.
-const fitCacheVersion = "v1 pvoigt maxeval=300 baseline=0"
+// (shape, MaxEval, baseline, the solver), so old tables are not reused.
+const fitCacheVersion = "v2 trust-region solver, pvoigt maxeval=300 baseline=0"
 
 var diskFits struct {
 	sync.Mutex

@@ -10,7 +10,9 @@ import (
 // Test pairs split into known and new species by the training pairs' species
 // (names compared as MineralKey compares them), and only when both occur.
 func TestSubsets(t *testing.T) {
-	pair := func(species string) collection.Pair { return collection.Pair{Sample: &collection.Sample{Mineral: species}} }
+	pair := func(species string) collection.Pair {
+		return collection.Pair{Sample: &collection.Sample{Mineral: species}}
+	}
 	train := []collection.Pair{pair("Calcite"), pair("Axinite-(Fe)")}
 	for _, tc := range []struct {
 		name      string
