@@ -17,6 +17,10 @@ type GuessOptions struct {
 	MinProminence float64 // relative to the signal's range (default 0.02)
 	Baseline      int     // baseline order: −1 none, 0 constant, 1 linear (default), 2 ...
 	NoBaseline    bool    // shorthand for Baseline = −1
+	// AddPeaks makes FitBest and FitBatch refine each fit with AddPeaks:
+	// peaks where the residual still stands above the noise, each kept only
+	// if it lowers the BIC.
+	AddPeaks bool
 }
 
 // MinPoints is the fewest data points a fit accepts.
@@ -105,37 +109,7 @@ func Guess(x, y []float64, shape lineshape.Shape, o GuessOptions) (*Model, error
 	m := NewModel(shape, len(found), o.Baseline, lo, hi)
 	np := shape.NumParams()
 	for k, pk := range found {
-		fwhm := math.Max(pk.XWidth(x), 2*step)
-		q := make([]float64, np)
-		q[0] = x[pk.Index]
-		switch shape {
-		case lineshape.Voigt, lineshape.TCH:
-			q[1], q[2] = fwhm/1.6, fwhm/1.6 // their combination is about fwhm
-		default:
-			q[1] = fwhm
-		}
-		if shape == lineshape.PseudoVoigt {
-			q[3] = 0.5
-		}
-		ia := shape.IArea()
-		q[ia] = shape.AreaForHeight(q, math.Max(resid[pk.Index], pk.Prominence))
-		names := shape.ParamNames()
-		for j := range q {
-			p := &m.Params[k*np+j]
-			p.Value, p.Init = q[j], q[j]
-			switch names[j] {
-			case "center":
-				p.Min, p.Max = math.Max(lo, q[0]-2*fwhm), math.Min(hi, q[0]+2*fwhm)
-			case "fwhm":
-				p.Min, p.Max = step/2, span/2
-			case "fwhmG", "fwhmL":
-				p.Min, p.Max = step/100, span/2 // > 0: a Voigt with both widths 0 is undefined
-			case "area":
-				p.Min = 0
-			case "eta":
-				p.Min, p.Max = 0, 1
-			}
-		}
+		seedPeak(m.Params[k*np:(k+1)*np], shape, x[pk.Index], math.Max(pk.XWidth(x), 2*step), math.Max(resid[pk.Index], pk.Prominence), lo, hi, step)
 	}
 	if o.Baseline >= 0 {
 		// The line in t = (x − mid)/half: c0 = value at mid, c1 = slope·half.
@@ -149,6 +123,42 @@ func Guess(x, y []float64, shape lineshape.Shape, o GuessOptions) (*Model, error
 		}
 	}
 	return m, nil
+}
+
+// seedPeak gives a peak's parameters values from a detected peak (centre,
+// full width at half height, height) and Guess's bounds: centre within two
+// widths, widths from half a sample step (Voigt's components from a
+// hundredth) to half the range, area ≥ 0, η in [0, 1].
+func seedPeak(ps []Param, shape lineshape.Shape, center, fwhm, height, lo, hi, step float64) {
+	span := hi - lo
+	q := make([]float64, len(ps))
+	q[0] = center
+	switch shape {
+	case lineshape.Voigt, lineshape.TCH:
+		q[1], q[2] = fwhm/1.6, fwhm/1.6 // their combination is about fwhm
+	default:
+		q[1] = fwhm
+	}
+	if shape == lineshape.PseudoVoigt {
+		q[3] = 0.5
+	}
+	q[shape.IArea()] = shape.AreaForHeight(q, height)
+	for j, name := range shape.ParamNames() {
+		p := &ps[j]
+		p.Value, p.Init = q[j], q[j]
+		switch name {
+		case "center":
+			p.Min, p.Max = math.Max(lo, center-2*fwhm), math.Min(hi, center+2*fwhm)
+		case "fwhm":
+			p.Min, p.Max = step/2, span/2
+		case "fwhmG", "fwhmL":
+			p.Min, p.Max = step/100, span/2 // > 0: a Voigt with both widths 0 is undefined
+		case "area":
+			p.Min = 0
+		case "eta":
+			p.Min, p.Max = 0, 1
+		}
+	}
 }
 
 // NoiseSigma estimates the standard deviation of white noise on a signal from

@@ -372,24 +372,30 @@ func (m *Model) PeakShape() (lineshape.Shape, bool) {
 }
 
 // Describe names the model: "4 × pvoigt peaks + linear baseline",
-// "2 × gaussian peaks + 1 × lorentzian peak + exponential".
+// "1 × gauss peak + 2 × lorentz peaks + exponential" (peaks by shape first,
+// then the other parts in order).
 func (m *Model) Describe() string {
-	var parts []string
-	for k := 0; k < len(m.Parts); {
-		pt := m.Parts[k]
+	var parts, order []string
+	count := map[string]int{}
+	for _, pt := range m.Parts {
 		if pk, ok := pt.Component.(Peak); ok {
-			n := 1
-			for k+n < len(m.Parts) && m.Parts[k+n].Component == pt.Component {
-				n++
+			if count[pk.Shape.String()] == 0 {
+				order = append(order, pk.Shape.String())
 			}
-			s := fmt.Sprintf("%d × %s peak", n, pk.Shape)
-			if n > 1 {
-				s += "s"
-			}
-			parts, k = append(parts, s), k+n
-			continue
+			count[pk.Shape.String()]++
 		}
-		parts, k = append(parts, describe(pt.Component)), k+1
+	}
+	for _, shape := range order {
+		s := fmt.Sprintf("%d × %s peak", count[shape], shape)
+		if count[shape] > 1 {
+			s += "s"
+		}
+		parts = append(parts, s)
+	}
+	for _, pt := range m.Parts {
+		if _, ok := pt.Component.(Peak); !ok {
+			parts = append(parts, describe(pt.Component))
+		}
 	}
 	if m.NumPeaks() > 0 && !m.hasBackground() {
 		parts = append(parts, "no baseline")

@@ -32,6 +32,8 @@ type Result struct {
 	AIC, BIC  float64
 	R2        float64
 	Correl    [][]float64 // correlations between the free parameters (nil if the covariance is singular)
+	Added     int         // peaks AddPeaks added to the guessed ones
+	AddNote   string      // why AddPeaks stopped
 	free      []int
 	x, y, fit []float64
 }
@@ -150,11 +152,14 @@ func (r *Result) Residuals() []float64 {
 func (r *Result) Report() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "[[Model]]\n    %s\n[[Fit Statistics]]\n", r.Model.Describe())
-	fmt.Fprintf(&b, "    # fitting method   = Levenberg–Marquardt (bounded, analytic Jacobian)\n")
+	fmt.Fprintf(&b, "    # fitting method   = Levenberg–Marquardt (trust region, QR; bounded; analytic Jacobian)\n")
 	fmt.Fprintf(&b, "    # function evals   = %d\n    # data points      = %d\n    # variables        = %d\n", r.NFev, r.NData, r.NVarys)
 	fmt.Fprintf(&b, "    chi-square         = %.8g\n    reduced chi-square = %.8g\n", r.ChiSqr, r.RedChi)
 	fmt.Fprintf(&b, "    Akaike info crit   = %.8g\n    Bayesian info crit = %.8g\n    R-squared          = %.8g\n", r.AIC, r.BIC, r.R2)
 	fmt.Fprintf(&b, "    converged          = %v (%s)\n", r.Success, r.Message)
+	if r.AddNote != "" {
+		fmt.Fprintf(&b, "    # peaks added      = %d (%s)\n", r.Added, r.AddNote)
+	}
 	b.WriteString("[[Variables]]\n")
 	w := 0
 	for _, p := range r.Model.Params {
@@ -251,11 +256,7 @@ func FitBest(x, y []float64, g GuessOptions, o Options, shapes ...lineshape.Shap
 	var out []*Result
 	var firstErr error
 	for _, s := range shapes {
-		m, err := Guess(x, y, s, g)
-		if err != nil {
-			return nil, err
-		}
-		r, err := Fit(x, y, m, o)
+		r, err := guessAndFit(x, y, s, g, o)
 		if err != nil {
 			if firstErr == nil {
 				firstErr = fmt.Errorf("%s: %w", s, err)
@@ -269,6 +270,20 @@ func FitBest(x, y []float64, g GuessOptions, o Options, shapes ...lineshape.Shap
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].BIC < out[j].BIC })
 	return out, nil
+}
+
+// guessAndFit guesses a model of the shape, fits it and, with g.AddPeaks,
+// adds the peaks its residual still shows.
+func guessAndFit(x, y []float64, shape lineshape.Shape, g GuessOptions, o Options) (*Result, error) {
+	m, err := Guess(x, y, shape, g)
+	if err != nil {
+		return nil, err
+	}
+	r, err := Fit(x, y, m, o)
+	if err != nil || !g.AddPeaks {
+		return r, err
+	}
+	return AddPeaks(x, y, r, o, AddOptions{})
 }
 
 // Job is one spectrum to fit in a batch.
@@ -306,13 +321,11 @@ func FitBatch(ctx context.Context, jobs []Job, o Options, workers int, progress 
 					return
 				}
 				j := jobs[i]
-				m := j.Model
 				var err error
-				if m == nil {
-					m, err = Guess(j.X, j.Y, j.Shape, j.Guess)
-				}
-				if err == nil {
-					out[i].Result, err = Fit(j.X, j.Y, m, o)
+				if j.Model != nil {
+					out[i].Result, err = Fit(j.X, j.Y, j.Model, o)
+				} else {
+					out[i].Result, err = guessAndFit(j.X, j.Y, j.Shape, j.Guess, o)
 				}
 				out[i].Err = err
 				d := int(done.Add(1))

@@ -31,24 +31,27 @@ type fitSettings struct {
 	baseline string
 	crop     string
 	prom     float64
+	add      bool
 }
 
 func (fs *fitSettings) register(f interface {
 	StringVar(*string, string, string, string)
 	IntVar(*int, string, int, string)
 	Float64Var(*float64, string, float64, string)
+	BoolVar(*bool, string, bool, string)
 }) {
 	f.StringVar(&fs.shape, "shape", "pvoigt", "line shape: gauss, lorentz, pvoigt, voigt, tch, or auto (lowest BIC of gauss, lorentz, pvoigt, voigt)")
 	f.IntVar(&fs.peaks, "peaks", 8, "at most this many peaks (the most prominent)")
 	f.StringVar(&fs.baseline, "baseline", "linear", "none, constant, linear or quadratic (fitted with the peaks); or arpls, asls, snip (subtracted first)")
 	f.StringVar(&fs.crop, "range", "", "fit only LO:HI of the x axis")
 	f.Float64Var(&fs.prom, "prominence", 0.02, "smallest peak prominence, as a fraction of the intensity range")
+	f.BoolVar(&fs.add, "add-peaks", true, "then add peaks where the residual stands above the noise, each kept only if it lowers the BIC (--add-peaks=false: the guessed peaks only)")
 }
 
 // prepare crops and (for arpls/asls/snip) subtracts the baseline, and returns
 // the guess options.
 func (fs *fitSettings) prepare(s *spectro.Spectrum) (*spectro.Spectrum, fit.GuessOptions, error) {
-	g := fit.GuessOptions{MaxPeaks: fs.peaks, MinProminence: fs.prom}
+	g := fit.GuessOptions{MaxPeaks: fs.peaks, MinProminence: fs.prom, AddPeaks: fs.add}
 	if fs.peaks < 1 || fs.peaks > 100 {
 		return nil, g, usagef("--peaks must be 1–100, got %d", fs.peaks)
 	}
