@@ -80,6 +80,9 @@ func (s *solver) factor() error {
 	for j := 0; j < s.n; j++ {
 		s.norm[j] = mat.Norm(s.J.ColView(j), 2)
 		s.D[j] = math.Max(s.D[j], s.norm[j])
+		if s.D[j] == 0 { // a parameter with no effect yet (an amplitude of 0): unit scale, as MINPACK
+			s.D[j] = 1
+		}
 	}
 	lapack64.Geqrf(s.raw, s.tau, s.work, len(s.work))
 	for j := 0; j < s.n; j++ {
