@@ -275,6 +275,15 @@ func parseGrid(s string, m spectro.Modality) (spectro.Grid, error) {
 	return g, g.Validate()
 }
 
+// loadTrainingData reads --data and --augment.
+func loadTrainingData(data, augment string) (col, extra *collection.Collection, err error) {
+	if col, err = datasets.Load(data); err != nil {
+		return nil, nil, err
+	}
+	extra, err = loadAugment(augment)
+	return col, extra, err
+}
+
 // loadAugment reads the --augment data ("synthetic", folders, archives or
 // files); nil for none.
 func loadAugment(spec string) (*collection.Collection, error) {

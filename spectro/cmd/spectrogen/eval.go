@@ -132,11 +132,7 @@ func runCrossval(ctx context.Context, args []string) error {
 	if *k < 2 {
 		return usagef("--folds must be ≥ 2")
 	}
-	col, err := datasets.Load(*data)
-	if err != nil {
-		return err
-	}
-	extra, err := loadAugment(*augment)
+	col, extra, err := loadTrainingData(*data, *augment)
 	if err != nil {
 		return err
 	}

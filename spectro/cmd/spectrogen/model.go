@@ -9,7 +9,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/spectrogen-go/spectrogen/datasets"
 	"github.com/spectrogen-go/spectrogen/datasets/examples"
 	"github.com/spectrogen-go/spectrogen/datasets/formats"
 	"github.com/spectrogen-go/spectrogen/spectro"
@@ -79,11 +78,7 @@ func runTrain(ctx context.Context, args []string) error {
 			excluded = append(excluded, k)
 		}
 	}
-	col, err := datasets.Load(*data)
-	if err != nil {
-		return err
-	}
-	extra, err := loadAugment(*augment)
+	col, extra, err := loadTrainingData(*data, *augment)
 	if err != nil {
 		return err
 	}
