@@ -6,7 +6,6 @@ import (
 	"sort"
 
 	"github.com/spectrogen-go/spectrogen/spectro"
-
 	"github.com/spectrogen-go/spectrogen/spectro/peaks"
 )
 
@@ -21,8 +20,8 @@ type AddOptions struct {
 // Sigmas·σ, σ the residual's noise estimated from its first differences),
 // adds a peak of the model's shape there, refits everything, and keeps the
 // peak only if the fit's BIC drops. It stops when no bump stands above the
-// noise, when a new peak does not pay for its parameters, or after Max
-// peaks. The result says how many were added and why it stopped (Added,
+// noise, when three bumps in all have not paid for their parameters, or
+// after Max peaks. The result says how many were added and why it stopped (Added,
 // AddNote, and a line of the report). A fixed prominence threshold and peak
 // count leave weak real bands in the residual; this finds them and stops at
 // the noise.
@@ -68,8 +67,8 @@ func AddPeaks(x, y []float64, r *Result, o Options, a AddOptions) (*Result, erro
 		next, err := Fit(x, y, m, o)
 		if err != nil || !(next.BIC < best.BIC) {
 			tried[cand.Index] = true
-			if len(tried) >= 3 { // three bumps in a row did not pay: what is left is not peaks
-				note = fmt.Sprintf("three more bumps above %g σ did not lower the BIC", a.Sigmas)
+			if len(tried) >= 3 { // three bumps (in all) did not pay: what is left is not peaks
+				note = fmt.Sprintf("three bumps above %g σ did not lower the BIC", a.Sigmas)
 				break
 			}
 			continue
@@ -110,8 +109,8 @@ func ResidualBumps(x, res []float64, fitted spectro.PeakTable, minProm, maxWidth
 	return out
 }
 
-// withPeak returns a copy of m with one more peak part of the shape, seeded
-// at center, its fitted values kept as the starting point.
+// withPeak returns a copy of m with one more peak part of its peaks' shape,
+// seeded at center, m's fitted values kept as the starting point.
 func withPeak(m *Model, center, fwhm, height, lo, hi, step float64) (*Model, error) {
 	pk, _ := m.PeakShape()
 	parts := append(append([]Part(nil), m.Parts...), Part{fmt.Sprintf("p%d_", m.NumPeaks()+1), Peak{pk}})

@@ -56,11 +56,9 @@ func (fs *fitSettings) prepare(s *spectro.Spectrum) (*spectro.Spectrum, fit.Gues
 		return nil, g, usagef("--peaks must be 1–100, got %d", fs.peaks)
 	}
 	var steps preprocess.Pipeline
-	if fs.crop != "" {
-		var lo, hi float64
-		if _, err := fmt.Sscanf(fs.crop, "%g:%g", &lo, &hi); err != nil {
-			return nil, g, usagef("--range %q: want LO:HI", fs.crop)
-		}
+	if lo, hi, ok, err := parseRange(fs.crop); err != nil {
+		return nil, g, err
+	} else if ok {
 		steps = append(steps, preprocess.Crop(lo, hi))
 	}
 	switch fs.baseline {
@@ -289,17 +287,17 @@ func fitExpressions(files []string, expr string, params paramFlags, crop string,
 			return usagef("--expr: parameter %s has no starting value: add --param %s=VALUE", p.Name, p.Name)
 		}
 	}
+	lo, hi, cropped, err := parseRange(crop)
+	if err != nil {
+		return err
+	}
 	enc := json.NewEncoder(os.Stdout)
 	for _, path := range files {
 		x, y, err := formats.ReadColumns(path)
 		if err != nil {
 			return err
 		}
-		if crop != "" {
-			var lo, hi float64
-			if _, err := fmt.Sscanf(crop, "%g:%g", &lo, &hi); err != nil {
-				return usagef("--range %q: want LO:HI", crop)
-			}
+		if cropped {
 			var cx, cy []float64
 			for i := range x {
 				if x[i] >= lo && x[i] <= hi {
@@ -331,4 +329,15 @@ func fitExpressions(files []string, expr string, params paramFlags, crop string,
 		}
 	}
 	return nil
+}
+
+// parseRange reads --range LO:HI; ok is false when it is empty.
+func parseRange(crop string) (lo, hi float64, ok bool, err error) {
+	if crop == "" {
+		return 0, 0, false, nil
+	}
+	if _, err := fmt.Sscanf(crop, "%g:%g", &lo, &hi); err != nil {
+		return 0, 0, false, usagef("--range %q: want LO:HI", crop)
+	}
+	return lo, hi, true, nil
 }
