@@ -9,7 +9,7 @@ NB_PREFIX     := $(CURDIR)/.build/jupyter
 # `make kernel` installs for the current user; KERNEL_PREFIX=DIR installs under DIR.
 KERNEL_PREFIX ?=
 
-.PHONY: all build demo test vet unit notebooks kernel bench lmfit-compare clean help
+.PHONY: all build demo test vet unit notebooks notebooks-refresh notebooks-html kernel bench lmfit-compare clean help
 
 all: build
 
@@ -17,7 +17,9 @@ help:
 	@echo "make demo        run the main job on the embedded synthetic data (writes $(OUT)/)"
 	@echo "make test        go vet, go test ./..., and all notebooks executed headless"
 	@echo "make kernel      install the 'Go (SpectroGen)' Jupyter kernel (user-level; KERNEL_PREFIX=DIR for a prefix)"
-	@echo "make notebooks   execute every notebook in notebooks/ and check for errors and images"
+	@echo "make notebooks   execute every notebook in notebooks/ and check for errors, images and stale stored outputs"
+	@echo "make notebooks-refresh  execute every notebook and store its outputs in notebooks/ (commit the result)"
+	@echo "make notebooks-html     write each stored notebook as standalone HTML to $(OUT)/notebooks-html"
 	@echo "make bench       Go benchmarks"
 	@echo "make lmfit-compare  fitting speed and R² against lmfit (needs python3-lmfit), and the fitting quality report"
 
@@ -41,6 +43,16 @@ kernel:
 notebooks:
 	bash kernels/install.sh --prefix $(NB_PREFIX)
 	JUPYTER_PATH=$(NB_PREFIX)/share/jupyter$(if $(JUPYTER_PATH),:$(JUPYTER_PATH)) $(GO) run ./kernels/nbrun -out $(OUT)/notebooks notebooks
+
+# Notebooks are committed executed: this reruns them all (fixed seeds; with
+# SPECTRO_DATA set, on real RRUFF pairs) and writes their outputs back.
+notebooks-refresh:
+	bash kernels/install.sh --prefix $(NB_PREFIX)
+	JUPYTER_PATH=$(NB_PREFIX)/share/jupyter$(if $(JUPYTER_PATH),:$(JUPYTER_PATH)) $(GO) run ./kernels/nbrun -store -out $(OUT)/notebooks notebooks
+
+# Handouts: the stored notebooks as standalone HTML, figures embedded (no kernel needed).
+notebooks-html:
+	jupyter nbconvert --to html --output-dir $(OUT)/notebooks-html notebooks/*.ipynb
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...

@@ -1,12 +1,19 @@
 // Command nbrun executes Jupyter notebooks headless with the project's GoNB kernel
-// and checks them: a notebook passes when every cell ran without error and it
-// displayed at least one image (PNG or SVG). It prints one line per notebook and
-// a closing "N passed, N failed" line, and exits non-zero if any failed.
+// and checks them: a notebook passes when every cell ran without error, it
+// displayed at least one image (PNG or SVG), and its committed copy holds
+// outputs stored from its current code (see -store). It prints one line per
+// notebook with its time and a closing "N passed, N failed" line, and exits
+// non-zero if any failed.
 //
-//	go run ./kernels/nbrun [-kernel spectrogen] [-out out/notebooks] [-timeout 15m] [NOTEBOOK.ipynb|DIR ...]
+//	go run ./kernels/nbrun [-kernel spectrogen] [-out out/notebooks] [-timeout 15m] [-store] [NOTEBOOK.ipynb|DIR ...]
 //
 // With no arguments it runs every notebook in notebooks/. Executed copies (with
-// their outputs) are written to -out, so a failure can be inspected.
+// their outputs) are written to -out, so a failure can be inspected. With
+// -store, each notebook that passes is written back over its source with its
+// outputs (machine paths scrubbed, figures at most 300 KB each) and the hash
+// of its code cells in its metadata: that is how notebooks are committed
+// (`make notebooks-refresh`), so a reader sees every figure without running
+// anything, and a later check notices code changed since.
 package main
 
 import (
@@ -27,6 +34,7 @@ func main() {
 	kernel := flag.String("kernel", "spectrogen", "Jupyter kernel name to execute the notebooks with")
 	outDir := flag.String("out", "out/notebooks", "folder for the executed notebooks")
 	timeout := flag.Duration("timeout", 20*time.Minute, "time limit per notebook")
+	storeOutputs := flag.Bool("store", false, "write each passing notebook back over its source with its outputs (make notebooks-refresh)")
 	flag.Parse()
 	args := flag.Args()
 	if len(args) == 0 {
@@ -42,9 +50,16 @@ func main() {
 		os.Exit(2)
 	}
 	passed, failed := 0, 0
+	var total time.Duration
 	for _, nb := range nbs {
 		start := time.Now()
 		err := run(nb, *kernel, *outDir, *timeout)
+		if err == nil && *storeOutputs {
+			err = store(filepath.Join(*outDir, filepath.Base(nb)), nb)
+		} else if err == nil {
+			err = checkStored(nb)
+		}
+		total += time.Since(start)
 		status := "ok  "
 		if err != nil {
 			status = "FAIL"
@@ -57,7 +72,7 @@ func main() {
 			fmt.Println(indent(err.Error()))
 		}
 	}
-	fmt.Printf("notebooks: %d passed, %d failed\n", passed, failed)
+	fmt.Printf("notebooks: %d passed, %d failed, %.0fs in all\n", passed, failed, total.Seconds())
 	if failed > 0 {
 		os.Exit(1)
 	}

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"encoding/base64"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -30,5 +32,63 @@ func TestCheck(t *testing.T) {
 		case tc.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tc.wantErr)):
 			t.Errorf("%s: error %v, want one containing %q", tc.name, err, tc.wantErr)
 		}
+	}
+}
+
+func TestStoreRecordsHashAndScrubsPaths(t *testing.T) {
+	dir := t.TempDir()
+	wd, _ := os.Getwd()
+	png := base64.StdEncoding.EncodeToString([]byte("\x89PNG small"))
+	text := fmt.Sprintf(`["model in %s/out/model\n", "cache %s\n"]`, wd, filepath.Join(os.TempDir(), "gonb_123", "x"))
+	nb := func(code, outputs string) string {
+		return `{"cells": [{"cell_type": "markdown", "metadata": {}, "source": "# t"},
+ {"cell_type": "code", "metadata": {"execution": {"iopub.status.idle": "2026-01-01"}}, "source": "` + code + `", "outputs": [` + outputs + `]}],
+ "metadata": {}, "nbformat": 4, "nbformat_minor": 5}`
+	}
+	outputs := `{"output_type": "stream", "name": "stdout", "text": ` + text + `}, {"output_type": "display_data", "data": {"image/png": "` + png + `"}, "metadata": {}}`
+	executed, dest := filepath.Join(dir, "run.ipynb"), filepath.Join(dir, "nb.ipynb")
+	write := func(path, s string) {
+		if err := os.WriteFile(path, []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(dest, nb("x := 1", ""))
+	if err := checkStored(dest); err == nil || !strings.Contains(err.Error(), "no stored outputs") {
+		t.Fatalf("a notebook never refreshed: %v, want 'no stored outputs'", err)
+	}
+	write(executed, nb("x := 1", outputs))
+	if err := store(executed, dest); err != nil {
+		t.Fatal(err)
+	}
+	if err := checkStored(dest); err != nil {
+		t.Fatalf("freshly stored notebook: %v", err)
+	}
+	got, _ := os.ReadFile(dest)
+	for _, bad := range []string{wd, os.TempDir() + "/gonb_123", "iopub"} {
+		if strings.Contains(string(got), bad) {
+			t.Errorf("stored notebook still holds %q:\n%s", bad, got)
+		}
+	}
+	if !strings.Contains(string(got), "model in ./out/model") {
+		t.Errorf("the checkout's folder should read as '.':\n%s", got)
+	}
+	// Editing a code cell makes the outputs stale; editing markdown does not.
+	stale := strings.Replace(string(got), `"x := 1"`, `"x := 2"`, 1)
+	write(dest, stale)
+	if err := checkStored(dest); err == nil || !strings.Contains(err.Error(), "code changed") {
+		t.Errorf("edited code: %v, want 'code changed'", err)
+	}
+	write(dest, strings.Replace(string(got), `"# t"`, `"# title"`, 1))
+	if err := checkStored(dest); err != nil {
+		t.Errorf("edited markdown only: %v", err)
+	}
+	// A figure over the limit is refused, and the committed copy is kept.
+	big := base64.StdEncoding.EncodeToString(make([]byte, maxImageBytes+1))
+	write(executed, nb("x := 1", `{"output_type": "display_data", "data": {"image/png": "`+big+`"}, "metadata": {}}`))
+	if err := store(executed, dest); err == nil || !strings.Contains(err.Error(), "KB") {
+		t.Errorf("oversized figure: %v, want a size error", err)
+	}
+	if err := checkStored(dest); err != nil {
+		t.Errorf("the committed copy should be untouched after a refused store: %v", err)
 	}
 }

@@ -203,6 +203,14 @@ func Train(cfg TrainConfig) (sum *Summary, err error) {
 	if err != nil {
 		return nil, fmt.Errorf("checkpoint in %s: %w", ckptDir, err)
 	}
+	// GoMLX marks a variable read back from a checkpoint trainable, the
+	// random-number state included; the optimizer would then write the state's
+	// old value over each step's advance, and every resumed step would draw the
+	// same noise (measured: a resumed run left the uninterrupted one at its
+	// second step). Found through the loader, it is set right before any use.
+	if v := ctx.GetVariableByScopeAndName(context.RootScope, context.RNGStateVariableName); v != nil {
+		v.SetTrainable(false)
+	}
 	if resumed && cfg.Settings != "" {
 		// On resume, --set changes training hyperparameters (learning_rate, ...);
 		// changing the architecture of a trained model is refused by GoMLX.
@@ -289,10 +297,9 @@ func Train(cfg TrainConfig) (sum *Summary, err error) {
 	if start > 0 || (!resumed && cfg.Init != "") {
 		trainer.SetContext(ctx.Reuse()) // the variables come from a checkpoint
 	}
-	// Resuming restores weights, optimizer moments, global step and the batch
-	// sequence exactly (the first resumed step equals the uninterrupted run's);
-	// the random stream for dropout and latent sampling does not continue
-	// bit-exact through a GoMLX checkpoint, so later steps draw other noise.
+	// Resuming restores weights, optimizer moments, global step, the random
+	// stream (dropout, latent sampling) and the batch sequence exactly: on the
+	// pure-Go backend a resumed run ends with the uninterrupted run's weights.
 	save := func() error {
 		// The loss of step k is computed before step k's update, so weights can
 		// turn non-finite one step before the loss shows it: never save those.

@@ -86,10 +86,10 @@ func Overlay(title string, series ...Series) (*plot.Plot, error) {
 	return p, nil
 }
 
-// SetXLabel labels the x axis with the modality's quantity and unit, spelt
-// with the glyphs the default plot fonts have (they lack a superscript minus).
+// SetXLabel labels the x axis with the modality's quantity and unit
+// ("Raman shift (cm⁻¹)", set in the package's font, which has the superscripts).
 func SetXLabel(p *plot.Plot, m spectro.Modality) {
-	p.X.Label.Text = strings.NewReplacer("cm⁻¹", "cm-1").Replace(m.XLabel())
+	p.X.Label.Text = m.XLabel()
 }
 
 func bandPolygon(s Series) (*plotter.Polygon, error) {

@@ -180,7 +180,7 @@ func runReport(ctx context.Context, args []string) error {
 	fmt.Println("Peak recovery on synthetic Raman spectra (56 species, one sample each; pseudo-Voigt fit of up to 12 peaks + linear baseline).")
 	fmt.Println("Errors are medians over the true peaks of height ≥ 0.1 that were matched (nearest fitted centre within one FWHM).")
 	fmt.Println()
-	fmt.Println("| noise | recovered | Δcentre (cm-1) | FWHM error | height error | median R² | fits/s |")
+	fmt.Println("| noise | recovered | Δcentre (cm⁻¹) | FWHM error | height error | median R² | fits/s |")
 	fmt.Println("|---|---|---|---|---|---|---|")
 	for _, lv := range levels {
 		cfg := synth.DefaultConfig()
