@@ -1,6 +1,6 @@
 # SpectroGen-Go — the two commands a newcomer needs:
 #   make demo   run the main job on the embedded synthetic data (outputs in out/)
-#   make test   vet, unit tests, and every notebook executed headless
+#   make test   vet, unit tests, race tests, and every notebook executed headless
 GO            ?= go
 BIN           := bin/spectrogen
 OUT           ?= out
@@ -8,14 +8,21 @@ OUT           ?= out
 NB_PREFIX     := $(CURDIR)/.build/jupyter
 # `make kernel` installs for the current user; KERNEL_PREFIX=DIR installs under DIR.
 KERNEL_PREFIX ?=
+# Packages run under the race detector: everything that does not execute GoMLX
+# graphs (batch fitting, readers and loaders, retrieval, evaluation); the
+# GoMLX engine's own goroutines are too slow to check this way.
+RACE_PKGS     := ./datasets/... ./spectro ./spectro/atomicfile ./spectro/chem ./spectro/collection ./spectro/distrib \
+                 ./spectro/eval ./spectro/fit/... ./spectro/lineshape ./spectro/peaks ./spectro/plots ./spectro/preprocess \
+                 ./spectro/retrieval ./kernels/nbrun
 
-.PHONY: all build demo test vet unit notebooks notebooks-refresh notebooks-html kernel bench lmfit-compare clean help
+.PHONY: all build demo test vet unit race notebooks notebooks-refresh notebooks-html kernel bench lmfit-compare clean help
 
 all: build
 
 help:
 	@echo "make demo        run the main job on the embedded synthetic data (writes $(OUT)/)"
-	@echo "make test        go vet, go test ./..., and all notebooks executed headless"
+	@echo "make test        go vet, go test ./..., race tests, and all notebooks executed headless"
+	@echo "make race        go test -race on the packages that run no GoMLX graphs"
 	@echo "make kernel      install the 'Go (SpectroGen)' Jupyter kernel (user-level; KERNEL_PREFIX=DIR for a prefix)"
 	@echo "make notebooks   execute every notebook in notebooks/ and check for errors, images and stale stored outputs"
 	@echo "make notebooks-refresh  execute every notebook and store its outputs in notebooks/ (commit the result)"
@@ -29,13 +36,16 @@ build:
 demo: build
 	./$(BIN) demo --out $(OUT)
 
-test: vet unit notebooks
+test: vet unit race notebooks
 
 vet:
 	$(GO) vet ./...
 
 unit:
 	$(GO) test ./...
+
+race:
+	$(GO) test -race $(RACE_PKGS)
 
 kernel:
 	bash kernels/install.sh $(if $(KERNEL_PREFIX),--prefix $(KERNEL_PREFIX),--user)

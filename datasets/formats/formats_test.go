@@ -68,7 +68,7 @@ func TestReadErrorsNameFileAndLine(t *testing.T) {
 		{"one column", "# c\n1\n", "bad.txt:2"},
 		{"empty", "", "bad.txt: empty"},
 		{"no data", "##NAMES=X\n##END=\n", "no data rows"},
-		{"nan", "1,2\n2,nan\n", "intensity is NaN"},
+		{"nan", "1,2\n2,nan\n", "intensity \"nan\" is not a finite number"},
 		{"no modality", "1,2\n2,3\n", "cannot tell the modality"},
 		{"jcamp npoints", "##TITLE=t\n##JCAMP-DX=4.24\n##DATA TYPE=RAMAN SPECTRUM\n##FIRSTX=1\n##LASTX=3\n##NPOINTS=4\n##XYDATA=(X++(Y..Y))\n1 1 2 3\n##END=\n", "bad.txt:7: ##NPOINTS=4 but ##XYDATA holds 3"},
 		{"jcamp y-check", "##TITLE=t\n##JCAMP-DX=4.24\n##DATA TYPE=RAMAN SPECTRUM\n##FIRSTX=1\n##LASTX=4\n##NPOINTS=4\n##XYDATA=(X++(Y..Y))\n1A0J\n3A5J\n##END=\n", "bad.txt:9: DIF y-check failed"},

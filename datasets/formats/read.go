@@ -55,12 +55,27 @@ type Options struct {
 	Format Format
 }
 
-// MaxFileSize bounds what ReadFile loads (spectra are far smaller).
+// MaxFileSize bounds what ReadFile loads (spectra are far smaller: a
+// 10⁸-row file is refused, and memory stays bounded).
 const MaxFileSize = 256 << 20
+
+// openBounded opens a file for reading, refusing one over MaxFileSize before
+// reading any of it.
+func openBounded(path string) (*os.File, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	if st, err := f.Stat(); err == nil && st.Size() > MaxFileSize {
+		f.Close()
+		return nil, errAt(path, 0, "%d MiB is larger than the %d MiB a spectrum file may be", st.Size()>>20, MaxFileSize>>20)
+	}
+	return f, nil
+}
 
 // ReadFile reads one spectrum file.
 func ReadFile(path string, opts Options) (*spectro.Spectrum, error) {
-	f, err := os.Open(path)
+	f, err := openBounded(path)
 	if err != nil {
 		return nil, err
 	}
@@ -185,7 +200,7 @@ func lines(data []byte) []string {
 // spectrum would be put in order. Comments and a header line are skipped as
 // for spectra; errors name the file and line.
 func ReadColumns(path string) (x, y []float64, err error) {
-	f, err := os.Open(path)
+	f, err := openBounded(path)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -2,6 +2,7 @@ package formats
 
 import (
 	"fmt"
+	"math"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -154,6 +155,13 @@ func parseRow(t string) (x, y float64, err error) {
 	}
 	if y, err = strconv.ParseFloat(fields[1], 64); err != nil {
 		return 0, 0, fmt.Errorf("intensity %q is not a number", clip(fields[1]))
+	}
+	// ParseFloat takes "NaN" and "Inf": refused here, where the line is known.
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return 0, 0, fmt.Errorf("x %q is not a finite number", clip(fields[0]))
+	}
+	if math.IsNaN(y) || math.IsInf(y, 0) {
+		return 0, 0, fmt.Errorf("intensity %q is not a finite number", clip(fields[1]))
 	}
 	return x, y, nil
 }

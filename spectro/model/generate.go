@@ -56,7 +56,10 @@ func Load(dir, backendConfig string) (gen *Generator, err error) {
 	if !hasCheckpoint(ckptDir) {
 		return nil, fmt.Errorf("%s has no checkpoint: train the model first", dir)
 	}
-	quarantineBrokenCheckpoints(ckptDir)
+	if bad := quarantineBrokenCheckpoints(ckptDir); len(bad) > 0 && !hasCheckpoint(ckptDir) {
+		return nil, fmt.Errorf("%s: every checkpoint is damaged (truncated or corrupt; %d set aside in %s): retrain the model or restore the folder",
+			dir, len(bad), filepath.Join(ckptDir, "broken"))
+	}
 	ctx := CreateDefaultContext()
 	if _, err := checkpoints.Load(ctx).Dir(ckptDir).Done(); err != nil {
 		return nil, fmt.Errorf("loading %s: %w", ckptDir, err)

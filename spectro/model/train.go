@@ -92,6 +92,10 @@ type Summary struct {
 // Info is model.json: what the model translates, on what grids, and what it
 // was trained on.
 type Info struct {
+	// Format is the model folder's layout version (FormatVersion when written;
+	// 0 in folders from before it was recorded, read as 1). A program refuses
+	// a folder from a newer version instead of misreading it.
+	Format   int              `json:"format,omitempty"`
 	From     spectro.Modality `json:"from"`
 	To       spectro.Modality `json:"to"`
 	Prior    string           `json:"prior"`
@@ -710,6 +714,7 @@ func SplitPairs(pairs []collection.Pair, split string, frac float64, seed uint64
 }
 
 func writeInfo(dir string, info Info) error {
+	info.Format = FormatVersion
 	data, err := json.MarshalIndent(info, "", "  ")
 	if err != nil {
 		return err
@@ -725,10 +730,19 @@ func ReadInfo(dir string) (*Info, error) {
 	}
 	var info Info
 	if err := json.Unmarshal(data, &info); err != nil {
-		return nil, fmt.Errorf("%s: %w", filepath.Join(dir, InfoFile), err)
+		return nil, fmt.Errorf("%s: not a readable model description (%w)", filepath.Join(dir, InfoFile), err)
+	}
+	if info.Format > FormatVersion {
+		return nil, fmt.Errorf("%s: written by a newer SpectroGen-Go (model format %d; this program reads up to %d): update the program", filepath.Join(dir, InfoFile), info.Format, FormatVersion)
+	}
+	if info.From == "" || info.To == "" {
+		return nil, fmt.Errorf("%s: no direction (from/to): not a model description", filepath.Join(dir, InfoFile))
 	}
 	return &info, nil
 }
+
+// FormatVersion is the model folder layout this program writes and reads.
+const FormatVersion = 1
 
 func hasCheckpoint(dir string) bool {
 	m, _ := filepath.Glob(filepath.Join(dir, "*"+checkpoints.JsonNameSuffix))
