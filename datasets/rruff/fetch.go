@@ -122,14 +122,51 @@ func (f Fetcher) Fetch(ctx context.Context, m spectro.Modality, set string) (str
 	if err := os.WriteFile(filepath.Join(tmp, completeMarker), []byte(marker), 0o644); err != nil {
 		return "", err
 	}
-	if err := os.RemoveAll(final); err != nil { // an incomplete earlier attempt
+	other, err := install(tmp, final)
+	switch {
+	case err != nil:
 		return "", err
+	case other:
+		f.logf("another fetch completed %s meanwhile; using it\n", final)
+	default:
+		f.logf("extracted %d files into %s\n", n, final)
 	}
-	if err := os.Rename(tmp, final); err != nil {
-		return "", err
-	}
-	f.logf("extracted %d files into %s\n", n, final)
 	return final, nil
+}
+
+// install puts the extracted set tmp in place as final. A complete set is
+// never removed: if another fetch (another process on the same cache)
+// finished first, its set is kept and ours dropped; an incomplete folder from
+// an interrupted attempt is set aside and removed. The rename is atomic, so a
+// reader sees no set or a whole one. other reports that another fetch's set was kept.
+func install(tmp, final string) (other bool, err error) {
+	complete := func() bool {
+		_, err := os.Stat(filepath.Join(final, completeMarker))
+		return err == nil
+	}
+	for attempt := 0; attempt < 3; attempt++ {
+		if complete() {
+			return true, nil
+		}
+		err := os.Rename(tmp, final) // replaces a missing or empty folder
+		if err == nil {
+			return false, nil
+		}
+		if complete() {
+			continue
+		}
+		// An incomplete earlier attempt holds the name: move it aside first.
+		stale, serr := os.MkdirTemp(filepath.Dir(final), "."+filepath.Base(final)+".stale-")
+		if serr != nil {
+			return false, serr
+		}
+		if rerr := os.Rename(final, filepath.Join(stale, "set")); rerr != nil && !os.IsNotExist(rerr) {
+			os.RemoveAll(stale)
+			return false, fmt.Errorf("cannot replace the incomplete %s: %w", final, err)
+		}
+		os.RemoveAll(stale)
+	}
+	return false, fmt.Errorf("cannot put the fetched set in place at %s", final)
 }
 
 func (f Fetcher) logf(format string, args ...any) {
