@@ -167,10 +167,29 @@ func list(c *collection.Collection, src string) ([]rawFile, error) {
 		data, err := os.ReadFile(src)
 		return []rawFile{{path: src, data: data, err: err}}, nil
 	}
+	return listDir(c, src, map[string]bool{})
+}
+
+// listDir lists a folder's spectrum files, following symbolic links to
+// folders (a data folder made of links to downloaded sets is common), each
+// real folder once, so a link cycle ends.
+func listDir(c *collection.Collection, src string, seen map[string]bool) ([]rawFile, error) {
+	// WalkDir does not enter a root that is a link: walk the real folder and
+	// name files by the linked path (its folder names may tell the modality).
+	root := src
+	if real, err := filepath.EvalSymlinks(src); err == nil {
+		if seen[real] {
+			return nil, nil
+		}
+		seen[real], root = true, real
+	}
 	var out []rawFile
-	err = filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
+		}
+		if rel, rerr := filepath.Rel(root, path); rerr == nil {
+			path = filepath.Join(src, rel)
 		}
 		name := d.Name()
 		if strings.HasPrefix(name, ".") && path != src {
@@ -178,6 +197,13 @@ func list(c *collection.Collection, src string) ([]rawFile, error) {
 				return filepath.SkipDir
 			}
 			return nil
+		}
+		if d.Type()&fs.ModeSymlink != 0 {
+			if st, err := os.Stat(path); err == nil && st.IsDir() {
+				sub, err := listDir(c, path, seen)
+				out = append(out, sub...)
+				return err
+			}
 		}
 		if d.IsDir() {
 			return nil

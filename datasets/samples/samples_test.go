@@ -59,6 +59,32 @@ func TestLoadDirPairsByStemAndReportsUnpaired(t *testing.T) {
 	}
 }
 
+// A data folder made of links to the folders that hold the files loads as if
+// they were copied in, and a link cycle does not loop.
+func TestLoadDirFollowsLinkedFolders(t *testing.T) {
+	store := t.TempDir()
+	rows := "100,1\n200,2\n300,1\n"
+	write(t, filepath.Join(store, "ir-download", "Calcite__R050127-1__Infrared__Infrared_Data_Processed__1077.txt"), rows)
+	write(t, filepath.Join(store, "raman-download", "Calcite__R050127-3__Raman__514__0__ccw__Raman_Data_Processed__5637.txt"), rows)
+	data := t.TempDir()
+	for link, target := range map[string]string{"infrared": "ir-download", "raman": "raman-download"} {
+		if err := os.Symlink(filepath.Join(store, target), filepath.Join(data, link)); err != nil {
+			t.Skip("no symbolic links here:", err)
+		}
+	}
+	os.Symlink(data, filepath.Join(data, "raman", "loop")) // a cycle back to the top
+	c, err := LoadDir(data, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(c.Pairs(spectro.Infrared, spectro.Raman)); n != 1 {
+		t.Fatalf("%d pairs through the links, want 1:\n%s", n, c.Summary())
+	}
+	if src := c.Samples[0].Spectra[spectro.Raman][0].Meta.Source; !strings.HasPrefix(src, filepath.Join(data, "raman")) {
+		t.Errorf("file named %s, want its path through the link", src)
+	}
+}
+
 // The real IR/Raman pairs: 80 + 80 files of 72 samples (35 species) pair up completely.
 func TestRealPairs(t *testing.T) {
 	c, err := LoadDir(filepath.Join(shareddata.Dir(t), "rruff-ir-raman-pairs"), Options{})
