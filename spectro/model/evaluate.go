@@ -96,7 +96,28 @@ func UsablePairs(col *collection.Collection, from, to spectro.Modality, log io.W
 		fmt.Fprintf(log, "left out %d %s/%s files that cover under %.0f%% of their grid (%s: %g–%g, %s: %g–%g), e.g. far-infrared files such as %s; %d pairs remain\n",
 			len(left), from, to, 100*collection.MinCoverage, from, gs.Start, gs.Stop, to, gt.Start, gt.Stop, filepath.Base(left[0]), len(pairs))
 	}
-	return pairs
+	// A spectrum constant on its grid (flat, all zero) has no shape to learn
+	// from or to score: its pairs are left out, with a count, rather than
+	// stopping the whole training at min-max scaling.
+	kept := pairs[:0:0]
+	var flat []string
+	for _, p := range pairs {
+		_, errS := p.Source.OnGrid(gs)
+		_, errT := p.Target.OnGrid(gt)
+		switch {
+		case errS != nil:
+			flat = append(flat, p.Source.Meta.Source)
+		case errT != nil:
+			flat = append(flat, p.Target.Meta.Source)
+		default:
+			kept = append(kept, p)
+		}
+	}
+	if len(flat) > 0 && log != nil {
+		fmt.Fprintf(log, "left out %d %s/%s pairs with a spectrum that is constant on its grid (flat or all zero), e.g. %s; %d pairs remain\n",
+			len(flat), from, to, filepath.Base(flat[0]), len(kept))
+	}
+	return kept
 }
 
 // EvaluateModel scores a model on test pairs against the baselines fitted on

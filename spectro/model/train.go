@@ -382,7 +382,9 @@ func Train(cfg TrainConfig) (sum *Summary, err error) {
 			done := step - start
 			ms := float64(time.Since(t0).Milliseconds()) / float64(max(done, 1))
 			val := "" // no validation set: no column
-			if valDS != nil {
+			if valDS != nil && math.IsNaN(float64(sum.ValLoss)) {
+				val = "  val    —   " // not evaluated yet
+			} else if valDS != nil {
 				val = fmt.Sprintf("  val %.5f", sum.ValLoss)
 			}
 			fmt.Fprintf(cfg.Log, "step %5d/%d  loss %.5f%s  %.0f ms/step  ETA %s\n", step, steps, sum.TrainLoss, val, ms,

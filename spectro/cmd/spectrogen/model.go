@@ -117,16 +117,29 @@ func runGenerate(ctx context.Context, args []string) error {
 	// Each file is read as what it says it is (else as the model's source
 	// modality) and translated by the direction from its modality, the files
 	// of one modality in one batch.
+	// A file that cannot be translated (unreadable, a direction the model
+	// lacks, a constant spectrum) is reported and passed over; the others are
+	// still translated, and the command fails at the end.
 	srcs := make([]*spectro.Spectrum, fs.NArg())
 	byModality := map[spectro.Modality][]int{}
 	var order []spectro.Modality
+	var failed []error
 	for i, p := range fs.Args() {
+		var err error
 		if srcs[i], err = formats.ReadFile(p, formats.Options{Modality: g.From()}); err != nil {
-			return err
+			failed = append(failed, err)
+			continue
 		}
 		m := srcs[i].Modality
 		if _, err := g.For(m, target); err != nil {
-			return fmt.Errorf("%s: %w", p, err)
+			failed = append(failed, fmt.Errorf("%s: %w", p, err))
+			srcs[i] = nil
+			continue
+		}
+		if _, err := srcs[i].Normalize(spectro.MinMax); err != nil {
+			failed = append(failed, fmt.Errorf("%w: nothing to translate", err))
+			srcs[i] = nil
+			continue
 		}
 		if byModality[m] == nil {
 			order = append(order, m)
@@ -149,6 +162,9 @@ func runGenerate(ctx context.Context, args []string) error {
 		}
 	}
 	for i, p := range fs.Args() {
+		if srcs[i] == nil {
+			continue
+		}
 		base := strings.TrimSuffix(filepath.Base(p), filepath.Ext(p))
 		path := filepath.Join(*out, base+"__generated_"+string(target)+".csv")
 		if err := writeGenerated(path, gens[i]); err != nil {
@@ -173,6 +189,15 @@ func runGenerate(ctx context.Context, args []string) error {
 				return err
 			}
 		}
+	}
+	if len(failed) == 1 && fs.NArg() == 1 {
+		return failed[0]
+	}
+	if len(failed) > 0 {
+		for _, err := range failed {
+			fmt.Fprintln(os.Stderr, "spectrogen generate:", err)
+		}
+		return fmt.Errorf("%d of %d files could not be translated (listed above); the others were", len(failed), fs.NArg())
 	}
 	return nil
 }
