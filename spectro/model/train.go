@@ -160,8 +160,12 @@ func Train(cfg TrainConfig) (sum *Summary, err error) {
 	if resumed {
 		if bad := quarantineBrokenCheckpoints(ckptDir); len(bad) > 0 {
 			fmt.Fprintf(cfg.Log, "set aside %d unreadable checkpoint(s) from an interrupted run: %s\n", len(bad), strings.Join(bad, ", "))
+			// Killed while writing its first checkpoint: nothing to resume,
+			// so it starts afresh, with the command line's seed and settings.
+			resumed = hasCheckpoint(ckptDir)
 		}
-	} else {
+	}
+	if !resumed {
 		if cfg.Init != "" {
 			// Fine-tuning: architecture and weights from the initial model,
 			// optimizer and step count from zero.

@@ -180,12 +180,13 @@ func runSynth(ctx context.Context, args []string) error {
 
 func runFetch(ctx context.Context, args []string) error {
 	if len(args) == 0 || args[0] != "rruff" {
-		return usagef("usage: spectrogen fetch rruff --modality raman|infrared|powder [--set NAME] [--dir DIR]")
+		return usagef("usage: spectrogen fetch rruff --modality raman|infrared|powder [--set NAME] [--dir DIR] [--url URL]")
 	}
-	fs := newFlags("fetch rruff", "--modality raman|infrared|powder [--set NAME] [--dir DIR]")
+	fs := newFlags("fetch rruff", "--modality raman|infrared|powder [--set NAME] [--dir DIR] [--url URL]")
 	modality := fs.String("modality", "", "raman, infrared or powder (xrd)")
 	set := fs.String("set", "", "RRUFF data set (default: the first listed for the modality)")
 	dir := fs.String("dir", "", "cache folder (default $"+rruff.DataEnv+" or the user cache folder)")
+	url := fs.String("url", rruff.DefaultBaseURL, "where RRUFF's zipped data files are served (a mirror, or a local copy)")
 	if err := parse(fs, args[1:]); err != nil {
 		return err
 	}
@@ -197,7 +198,7 @@ func runFetch(ctx context.Context, args []string) error {
 		}
 		return usagef("%v\nsets — %s", err, strings.Join(sets, "; "))
 	}
-	path, err := rruff.Fetcher{Dir: *dir, Progress: os.Stderr}.Fetch(ctx, m, *set)
+	path, err := rruff.Fetcher{BaseURL: *url, Dir: *dir, Progress: os.Stderr}.Fetch(ctx, m, *set)
 	if err != nil {
 		return err
 	}
