@@ -15,7 +15,7 @@ RACE_PKGS     := ./datasets/... ./spectro ./spectro/atomicfile ./spectro/chem ./
                  ./spectro/eval ./spectro/fit/... ./spectro/lineshape ./spectro/peaks ./spectro/plots ./spectro/preprocess \
                  ./spectro/retrieval ./kernels/nbrun
 
-.PHONY: all build demo test vet unit race notebooks notebooks-refresh notebooks-html kernel bench lmfit-compare clean help
+.PHONY: all build demo test vet unit race fuzz notebooks notebooks-refresh notebooks-html kernel bench lmfit-compare clean help
 
 all: build
 
@@ -23,6 +23,7 @@ help:
 	@echo "make demo        run the main job on the embedded synthetic data (writes $(OUT)/)"
 	@echo "make test        go vet, go test ./..., race tests, and all notebooks executed headless"
 	@echo "make race        go test -race on the packages that run no GoMLX graphs"
+	@echo "make fuzz        every fuzz target for FUZZTIME each (default 10m; not in CI)"
 	@echo "make kernel      install the 'Go (SpectroGen)' Jupyter kernel (user-level; KERNEL_PREFIX=DIR for a prefix)"
 	@echo "make notebooks   execute every notebook in notebooks/ and check for errors, images and stale stored outputs"
 	@echo "make notebooks-refresh  execute every notebook and store its outputs in notebooks/ (commit the result)"
@@ -46,6 +47,19 @@ unit:
 
 race:
 	$(GO) test -race $(RACE_PKGS)
+
+# Fuzz targets (package:target), each run for FUZZTIME on one core; new
+# crashers land in the package's testdata/fuzz and then run with the tests.
+FUZZTIME      ?= 10m
+FUZZ_TARGETS  := ./datasets/formats:FuzzRead ./datasets/samples:FuzzLoadZip ./spectro/peaks:FuzzFind \
+                 ./spectro/fit:FuzzFitBest ./spectro/fit/formula:FuzzParse ./spectro/model:FuzzReadInfo ./spectro/retrieval:FuzzRead
+fuzz:
+	@for t in $(FUZZ_TARGETS); do \
+	  pkg=$${t%%:*}; fn=$${t##*:}; echo "== $$pkg $$fn ($(FUZZTIME))"; \
+	  log=$(OUT)/fuzz/$$(echo $$pkg | tr / _)-$$fn.log; mkdir -p $(OUT)/fuzz; \
+	  $(GO) test $$pkg -run '^$$' -fuzz "^$$fn\$$" -fuzztime $(FUZZTIME) -parallel 1 >$$log 2>&1 || { tail -40 $$log; exit 1; }; \
+	  grep "^fuzz: elapsed" $$log | tail -1; \
+	done
 
 kernel:
 	bash kernels/install.sh $(if $(KERNEL_PREFIX),--prefix $(KERNEL_PREFIX),--user)
