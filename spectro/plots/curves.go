@@ -18,6 +18,7 @@ type Curve struct {
 // Curves draws lines on one pair of axes (loss curves, metrics against a setting).
 func Curves(title, xLabel, yLabel string, cs ...Curve) (*plot.Plot, error) {
 	p := plot.New()
+	labels := 0 // legend entries
 	p.Title.Text, p.X.Label.Text, p.Y.Label.Text = title, xLabel, yLabel
 	for i, c := range cs {
 		var pts plotter.XYs
@@ -38,9 +39,10 @@ func Curves(title, xLabel, yLabel string, cs ...Curve) (*plot.Plot, error) {
 		p.Add(l)
 		if c.Label != "" {
 			p.Legend.Add(c.Label, l)
+			labels++
 		}
 	}
-	p.Legend.Top = true
+	placeLegend(p, labels)
 	p.Add(plotter.NewGrid())
 	return p, nil
 }
@@ -49,6 +51,7 @@ func Curves(title, xLabel, yLabel string, cs ...Curve) (*plot.Plot, error) {
 // overlaid step histograms with shared bins over [lo, hi].
 func Histograms(title, xLabel string, bins int, lo, hi float64, named map[string][]float64, order ...string) (*plot.Plot, error) {
 	p := plot.New()
+	labels := 0 // legend entries
 	p.Title.Text, p.X.Label.Text, p.Y.Label.Text = title, xLabel, "share of spectra"
 	w := (hi - lo) / float64(bins)
 	for i, name := range order {
@@ -75,8 +78,9 @@ func Histograms(title, xLabel string, bins int, lo, hi float64, named map[string
 		l.Width = vg.Points(1.5)
 		p.Add(l)
 		p.Legend.Add(name, l)
+		labels++
 	}
-	p.Legend.Top = true
+	placeLegend(p, labels)
 	p.Add(plotter.NewGrid())
 	return p, nil
 }
@@ -84,6 +88,7 @@ func Histograms(title, xLabel string, bins int, lo, hi float64, named map[string
 // Scatter draws labelled groups of 2-D points (e.g. a latent space coloured by class).
 func Scatter(title, xLabel, yLabel string, groups map[string][][2]float64, order ...string) (*plot.Plot, error) {
 	p := plot.New()
+	labels := 0 // legend entries
 	p.Title.Text, p.X.Label.Text, p.Y.Label.Text = title, xLabel, yLabel
 	for i, name := range order {
 		var pts plotter.XYs
@@ -101,7 +106,8 @@ func Scatter(title, xLabel, yLabel string, groups map[string][][2]float64, order
 		s.Radius = vg.Points(2.5)
 		p.Add(s)
 		p.Legend.Add(name, s)
+		labels++
 	}
-	p.Legend.Top = true
+	placeLegend(p, labels)
 	return p, nil
 }

@@ -100,9 +100,9 @@ var _ palette.Palette = blues{}
 // series in order, heights from values[series][group].
 func Bars(title, yLabel string, groups []string, values map[string][]float64, order ...string) (*plot.Plot, error) {
 	p := plot.New()
+	labels := 0 // legend entries
 	p.Title.Text, p.Y.Label.Text = title, yLabel
 	w := vg.Points(14)
-	top := 0.0
 	for i, name := range order {
 		v := values[name]
 		if len(v) != len(groups) {
@@ -112,18 +112,15 @@ func Bars(title, yLabel string, groups []string, values map[string][]float64, or
 		if err != nil {
 			return nil, fmt.Errorf("bars %q, series %q: %w", title, name, err)
 		}
-		for _, x := range v {
-			top = max(top, x)
-		}
 		b.Color = Palette[i%len(Palette)]
 		b.LineStyle.Width = 0
 		b.Offset = w * vg.Length(float64(i)-float64(len(order)-1)/2)
 		p.Add(b)
 		p.Legend.Add(name, b)
+		labels++
 	}
 	p.NominalX(groups...)
-	p.Y.Max = 1.25 * top // room for the legend above the bars
-	p.Legend.Top = true
+	placeLegend(p, labels)
 	p.Add(plotter.NewGrid())
 	return p, nil
 }

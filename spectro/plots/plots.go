@@ -46,6 +46,7 @@ type Series struct {
 // the first series.
 func Overlay(title string, series ...Series) (*plot.Plot, error) {
 	p := plot.New()
+	labels := 0 // legend entries
 	p.Title.Text = title
 	p.Y.Label.Text = "Intensity (a.u.)"
 	if len(series) == 0 {
@@ -79,9 +80,10 @@ func Overlay(title string, series ...Series) (*plot.Plot, error) {
 		p.Add(line)
 		if s.Label != "" {
 			p.Legend.Add(s.Label, line)
+			labels++
 		}
 	}
-	p.Legend.Top = true
+	placeLegend(p, labels)
 	p.Add(plotter.NewGrid())
 	return p, nil
 }
@@ -208,4 +210,20 @@ func WriteFile(path string, ps ...*plot.Plot) error {
 		return fmt.Errorf("%s: %w", path, err)
 	}
 	return atomicfile.Write(path, data)
+}
+
+// legendLine is the share of a plot's height one legend entry takes, about
+// (12-point text on figures of the sizes this package draws).
+const legendLine = 0.075
+
+// placeLegend puts the legend at the top right and raises the y axis so the
+// data stay below it: with n entries the data fill the lower 1 − n·legendLine
+// of the axis, and no legend covers a curve, a bar or a peak.
+func placeLegend(p *plot.Plot, n int) {
+	p.Legend.Top = true
+	if n == 0 || !(p.Y.Max > p.Y.Min) {
+		return
+	}
+	frac := min(0.6, legendLine*float64(n))
+	p.Y.Max = p.Y.Min + (p.Y.Max-p.Y.Min)/(1-frac)
 }
