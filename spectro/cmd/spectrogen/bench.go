@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"time"
 
 	"github.com/spectrogen-go/spectrogen/datasets/synth"
@@ -21,7 +22,7 @@ import (
 )
 
 func init() {
-	register(command{"bench", "measure: 'bench fit' times batch peak fitting (and exports the problems for lmfit); 'bench nist' scores the solver on the NIST StRD problems", runBench})
+	register(command{"bench", "measure: 'bench' prints one table of this machine's speeds (line shapes, fitting, training, generation; --demo adds the demo's stages); 'bench fit' times batch peak fitting (and exports the problems for lmfit); 'bench nist' scores the solver on the NIST StRD problems", runBench})
 	register(command{"report", "measure quality: 'report fitting' checks fitted peaks against synthetic ground truth", runReport})
 }
 
@@ -91,11 +92,14 @@ func benchSpectra(n int, seed uint64) ([]benchProblem, []fit.Job, error) {
 }
 
 func runBench(ctx context.Context, args []string) error {
-	if len(args) > 0 && args[0] == "nist" {
+	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
+		return runBenchAll(ctx, args)
+	}
+	if args[0] == "nist" {
 		return runBenchNIST(args[1:])
 	}
-	if len(args) == 0 || args[0] != "fit" {
-		return usagef("usage: spectrogen bench fit [--n 200] [--seed 1] [--workers 0] [--out DIR] | bench nist --data DIR [--json]")
+	if args[0] != "fit" {
+		return usagef("usage: spectrogen bench [--json] [--demo] | bench fit [--n 200] [--seed 1] [--workers 0] [--out DIR] | bench nist --data DIR [--json]")
 	}
 	fs := newFlags("bench fit", "[--n 200] [--seed 1] [--workers 0] [--out DIR]")
 	n := fs.Int("n", 200, "number of spectra")

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -36,20 +37,43 @@ func init() {
 	register(command{"demo", "run the main job on the embedded synthetic data and write a report", runDemo})
 }
 
-// demoStep prints one progress line per stage with its duration.
+// demoStep prints one progress line per stage with its duration, and keeps
+// the durations for the report (and for `spectrogen bench --demo`).
 type demoStep struct {
 	n, total int
 	start    time.Time
+	name     string
+	stages   []demoStage
+}
+
+// demoStage is one stage of the demo and its wall time.
+type demoStage struct {
+	Name    string  `json:"name"`
+	Seconds float64 `json:"seconds"`
 }
 
 func (d *demoStep) begin(format string, args ...any) {
 	d.n++
 	d.start = time.Now()
-	fmt.Printf("[%d/%d] %s ... ", d.n, d.total, fmt.Sprintf(format, args...))
+	d.name = fmt.Sprintf(format, args...)
+	fmt.Printf("[%d/%d] %s ... ", d.n, d.total, d.name)
 }
 
 func (d *demoStep) end(format string, args ...any) {
-	fmt.Printf("%s (%.1fs)\n", fmt.Sprintf(format, args...), time.Since(d.start).Seconds())
+	sec := time.Since(d.start).Seconds()
+	d.stages = append(d.stages, demoStage{d.name, sec})
+	fmt.Printf("%s (%.1fs)\n", fmt.Sprintf(format, args...), sec)
+}
+
+// stageTable is the report's table of stage times and shares.
+func (d *demoStep) stageTable(total float64) string {
+	var b strings.Builder
+	b.WriteString("| stage | seconds | share |\n|---|---|---|\n")
+	for _, st := range d.stages {
+		fmt.Fprintf(&b, "| %s | %.1f | %.0f%% |\n", st.Name, st.Seconds, 100*st.Seconds/total)
+	}
+	fmt.Fprintf(&b, "| **in all** | %.1f | 100%% |\n", total)
+	return b.String()
 }
 
 func runDemo(ctx context.Context, args []string) error {
@@ -168,7 +192,15 @@ func runDemo(ctx context.Context, args []string) error {
 	if err := demoReal(step, *out, *backendCfg, &report); err != nil {
 		return err
 	}
-	fmt.Fprintf(&report, "\nTotal run time %.1f s.\n", time.Since(t0).Seconds())
+	total := time.Since(t0).Seconds()
+	fmt.Fprintf(&report, "\n## Time per stage\n\n%s\nTotal run time %.1f s.\n", step.stageTable(total), total)
+	stages, err := json.MarshalIndent(map[string]any{"stages": step.stages, "seconds": total}, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := atomicfile.Write(filepath.Join(*out, "stages.json"), append(stages, '\n')); err != nil {
+		return err
+	}
 	rep := filepath.Join(*out, "report.md")
 	if err := atomicfile.Write(rep, []byte(report.String())); err != nil {
 		return err

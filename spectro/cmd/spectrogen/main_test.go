@@ -267,3 +267,35 @@ func TestGenerateWithShippedModel(t *testing.T) {
 		t.Errorf("unknown model: exit %d, %s", code, errOut)
 	}
 }
+
+// TestBenchJSON runs the machine-speed table once, as JSON: every figure is
+// measured (positive) and named.
+func TestBenchJSON(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains two small models")
+	}
+	stdout, stderr, code := run(t, "bench", "--json", "--steps", "20")
+	if code != 0 {
+		t.Fatalf("bench: %s", stderr)
+	}
+	var r benchReport
+	if err := json.Unmarshal([]byte(stdout), &r); err != nil {
+		t.Fatalf("bench --json is not one JSON object: %v\n%s", err, stdout)
+	}
+	for _, sh := range []string{"gauss", "lorentz", "pvoigt", "voigt"} {
+		if !(r.LineShapeNs[sh] > 0) {
+			t.Errorf("line shape %s: %v ns", sh, r.LineShapeNs[sh])
+		}
+	}
+	if !(r.FitMs > 0) || !(r.BatchFitsPerS > 0) || !(r.BatchMedianR2 > 0.9) || !(r.SynthPerS > 0) || r.Cores < 1 || r.Backend == "" {
+		t.Errorf("bench: %+v", r)
+	}
+	if len(r.Models) != 3 {
+		t.Fatalf("%d models timed, want the default, the retrieval and the shipped one", len(r.Models))
+	}
+	for i, m := range r.Models {
+		if !(m.GenPerS > 0) || !(m.GenBandPerS > 0) || (i < 2 && !(m.MsPerStep > 0)) {
+			t.Errorf("model %q: %+v", m.Name, m)
+		}
+	}
+}
