@@ -34,7 +34,7 @@ func Curves(title, xLabel, yLabel string, cs ...Curve) (*plot.Plot, error) {
 		if err != nil {
 			return nil, fmt.Errorf("curve %q: %w", c.Label, err)
 		}
-		l.Color = Palette[i%len(Palette)]
+		l.Color = ColorFor(c.Label, i)
 		l.Width = vg.Points(1.5)
 		p.Add(l)
 		if c.Label != "" {
@@ -74,7 +74,7 @@ func Histograms(title, xLabel string, bins int, lo, hi float64, named map[string
 		if err != nil {
 			return nil, err
 		}
-		l.Color = Palette[i%len(Palette)]
+		l.Color = ColorFor(name, i)
 		l.Width = vg.Points(1.5)
 		p.Add(l)
 		p.Legend.Add(name, l)

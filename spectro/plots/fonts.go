@@ -8,6 +8,7 @@ import (
 	"golang.org/x/image/font/opentype"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/font"
+	"gonum.org/v1/plot/plotter"
 )
 
 // Figures are set in DejaVu Sans: gonum/plot's default Liberation fonts have
@@ -33,4 +34,5 @@ func init() {
 	}
 	font.DefaultCache.Add(coll)
 	plot.DefaultFont = font.Font{Typeface: "DejaVu", Variant: "Sans"}
+	plotter.DefaultFont = plot.DefaultFont // labels and other plotters' text
 }

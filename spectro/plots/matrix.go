@@ -112,7 +112,7 @@ func Bars(title, yLabel string, groups []string, values map[string][]float64, or
 		if err != nil {
 			return nil, fmt.Errorf("bars %q, series %q: %w", title, name, err)
 		}
-		b.Color = Palette[i%len(Palette)]
+		b.Color = ColorFor(name, i)
 		b.LineStyle.Width = 0
 		b.Offset = w * vg.Length(float64(i)-float64(len(order)-1)/2)
 		p.Add(b)

@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"fmt"
 	"image/color"
+	"math"
 	"path/filepath"
 	"strings"
 
@@ -32,6 +33,35 @@ var Palette = []color.Color{
 	color.RGBA{0, 0, 0, 255},       // black
 }
 
+// Role colours: one colour per kind of curve and per method in every figure
+// of the project (notebooks, demo, README), so "measured" or "knn" reads the
+// same everywhere. ColorFor picks by a label's first word(s).
+var roleColors = []struct {
+	prefix string
+	c      color.Color
+}{
+	{"infrared +", Palette[6]}, // a combined input, before "infrared"
+	{"measured", Palette[0]}, {"data", Palette[0]}, {"infrared", Palette[0]},
+	{"generated", Palette[1]}, {"model", Palette[1]}, {"fit", Palette[1]},
+	{"library", Palette[2]}, {"knn", Palette[2]}, {"the neighbours", Palette[2]},
+	{"nn1", Palette[3]}, {"1-nn", Palette[3]}, {"raman", Palette[3]},
+	{"pca_ridge", Palette[4]}, {"pca-ridge", Palette[4]},
+	{"mean", Palette[5]}, {"majority", Palette[5]}, {"xrd", Palette[5]},
+	{"residual", Palette[6]}, {"ceiling", Palette[6]},
+}
+
+// ColorFor is the colour of a labelled curve or bar: its role's colour when
+// the label starts with one (case-insensitive), else the palette's i-th.
+func ColorFor(label string, i int) color.Color {
+	l := strings.ToLower(strings.TrimSpace(label))
+	for _, r := range roleColors {
+		if strings.HasPrefix(l, r.prefix) {
+			return r.c
+		}
+	}
+	return Palette[i%len(Palette)]
+}
+
 // Series is one curve of an overlay.
 type Series struct {
 	Label    string
@@ -40,6 +70,9 @@ type Series struct {
 	Dashed   bool
 	// Lower and Upper, when set (same length as the spectrum), draw a shaded band.
 	Lower, Upper []float64
+	// Peaks, when set, marks these positions (x) on the curve with a marker
+	// and the position written above it ("1086"): detected peaks at a glance.
+	Peaks []float64
 }
 
 // Overlay draws the series on one pair of axes, labelled with the modality of
@@ -54,7 +87,7 @@ func Overlay(title string, series ...Series) (*plot.Plot, error) {
 	}
 	SetXLabel(p, series[0].Spectrum.Modality)
 	for i, s := range series {
-		c := Palette[i%len(Palette)]
+		c := ColorFor(s.Label, i)
 		if s.Lower != nil && s.Upper != nil {
 			band, err := bandPolygon(s)
 			if err != nil {
@@ -81,6 +114,15 @@ func Overlay(title string, series ...Series) (*plot.Plot, error) {
 		if s.Label != "" {
 			p.Legend.Add(s.Label, line)
 			labels++
+		}
+		if len(s.Peaks) > 0 {
+			top, err := markPeaks(p, s)
+			if err != nil {
+				return nil, fmt.Errorf("plots.Overlay %q, series %q: %w", title, s.Label, err)
+			}
+			labels++
+			// Room above the highest marked peak for its position.
+			p.Y.Max = math.Max(p.Y.Max, p.Y.Min+(top-p.Y.Min)*1.12)
 		}
 	}
 	placeLegend(p, labels)
@@ -226,4 +268,37 @@ func placeLegend(p *plot.Plot, n int) {
 	}
 	frac := min(0.6, legendLine*float64(n))
 	p.Y.Max = p.Y.Min + (p.Y.Max-p.Y.Min)/(1-frac)
+}
+
+// markPeaks marks a series' peaks (a triangle on the curve, the position above
+// it) and returns the highest marked intensity.
+func markPeaks(p *plot.Plot, s Series) (float64, error) {
+	pts := make(plotter.XYs, len(s.Peaks))
+	texts := make([]string, len(s.Peaks))
+	top := math.Inf(-1)
+	for i, x := range s.Peaks {
+		y := s.Spectrum.ValueAt(x)
+		pts[i] = plotter.XY{X: x, Y: y + s.Offset}
+		texts[i] = fmt.Sprintf("%.0f", x)
+		top = math.Max(top, y+s.Offset)
+	}
+	sc, err := plotter.NewScatter(pts)
+	if err != nil {
+		return 0, err
+	}
+	sc.GlyphStyle.Shape = draw.TriangleGlyph{}
+	sc.GlyphStyle.Radius = vg.Points(3)
+	sc.GlyphStyle.Color = Palette[1]
+	labels, err := plotter.NewLabels(plotter.XYLabels{XYs: pts, Labels: texts})
+	if err != nil {
+		return 0, err
+	}
+	labels.Offset = vg.Point{Y: vg.Points(5)}
+	for i := range labels.TextStyle {
+		labels.TextStyle[i].Font.Size = vg.Points(8)
+		labels.TextStyle[i].XAlign = draw.XCenter
+	}
+	p.Add(sc, labels)
+	p.Legend.Add("detected peaks", sc)
+	return top, nil
 }
