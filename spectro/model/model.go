@@ -381,21 +381,27 @@ func tch(fG, fL *Node) (f, eta *Node) {
 // Render sums the lines' pseudo-Voigt profiles (η·Lorentzian + (1−η)·Gaussian of
 // one FWHM, unit height) times their heights on the n-point axis u ∈ [0, 1]:
 // a differentiable [B, n] spectrum.
+//
+// Every elementwise operation here works on operands of one shape [B, K, n]:
+// the pure-Go backend computes an operation between a [B, K, 1] and a
+// [B, K, n] operand through two per-element index iterators, while one
+// explicit broadcast per parameter needs one.
 func Render(l Lines, n int) *Node {
 	g := l.Centers.Graph()
+	b, k := l.Centers.Shape().Dimensions[0], l.Centers.Shape().Dimensions[1]
 	u := make([]float32, n)
 	for i := range u {
 		u[i] = float32(i) / float32(n-1)
 	}
-	grid := Reshape(Const(g, u), 1, 1, n)
-	c, w := InsertAxes(l.Centers, -1), InsertAxes(l.Widths, -1) // [B, K, 1]
-	d := Div(Mul(cst(g, 2), Sub(grid, c)), w)                   // distance in half widths, [B, K, n]
+	// spread turns [B, K] into [B, K, n], constant along the last axis.
+	spread := func(x *Node) *Node { return BroadcastToDims(InsertAxes(x, -1), b, k, n) }
+	grid := BroadcastToDims(Reshape(Const(g, u), 1, 1, n), b, k, n)
+	d := Mul(Sub(grid, spread(l.Centers)), spread(Div(cst(g, 2), l.Widths))) // distance in half widths, [B, K, n]
 	d2 := Square(d)
 	lorentz := Inverse(OnePlus(d2))
-	gauss := Exp(Mul(cst(g, -math.Ln2), d2))
-	eta := InsertAxes(l.Eta, -1)
-	profile := Add(Mul(eta, lorentz), Mul(OneMinus(eta), gauss))
-	return ReduceSum(Mul(InsertAxes(l.Heights, -1), profile), 1)
+	gauss := Exp(Mul(d2, cst(g, -math.Ln2)))
+	profile := Add(gauss, Mul(spread(l.Eta), Sub(lorentz, gauss))) // η·L + (1−η)·G
+	return ReduceSum(Mul(spread(l.Heights), profile), 1)
 }
 
 // reconstruction is the per-example loss between generated and target

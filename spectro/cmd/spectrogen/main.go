@@ -17,6 +17,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"sort"
 
 	"github.com/spectrogen-go/spectrogen/spectro"
@@ -61,11 +62,21 @@ func main() {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	if err := c.run(ctx, os.Args[2:]); err != nil {
+	// SPECTRO_CPUPROFILE=FILE profiles the whole command (go tool pprof FILE).
+	if path := os.Getenv("SPECTRO_CPUPROFILE"); path != "" {
+		if f, err := os.Create(path); err == nil && pprof.StartCPUProfile(f) == nil {
+			defer func() { pprof.StopCPUProfile(); f.Close() }()
+		} else {
+			fmt.Fprintf(os.Stderr, "spectrogen: SPECTRO_CPUPROFILE=%s: cannot profile (%v)\n", path, err)
+		}
+	}
+	err := c.run(ctx, os.Args[2:])
+	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return
 		}
 		var ue usageError
+		pprof.StopCPUProfile() // os.Exit skips deferred calls
 		if errors.As(err, &ue) {
 			fmt.Fprintf(os.Stderr, "spectrogen %s: %v\n", c.name, err)
 			os.Exit(2)
