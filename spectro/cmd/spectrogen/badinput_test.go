@@ -55,10 +55,7 @@ func TestBadInput(t *testing.T) {
 	write("only-raman/raman/a__R000001__Raman.txt", "100,1\n200,2\n300,1\n400,3\n")
 
 	// Model folders: a tiny trained model, and damaged copies of it.
-	data := filepath.Join(dir, "synth")
-	if _, errOut, code := run(t, "synth", "--out", data, "--species", "1", "--samples", "2"); code != 0 {
-		t.Fatal(errOut)
-	}
+	data := synthData(t, dir, 1)
 	good := filepath.Join(dir, "model")
 	if _, errOut, code := run(t, "train", "--data", data, "--out", good, "--steps", "4"); code != 0 {
 		t.Fatal(errOut)

@@ -33,27 +33,7 @@ func countCheckpoints(model string) int {
 // checkpoint's data file appears, which is often while it is being written.
 func trainAndKill(t *testing.T, data, model string, after int) {
 	t.Helper()
-	cmd := exec.Command(bin, killTrainArgs(data, model)...)
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	deadline := time.After(3 * time.Minute)
-	for countCheckpoints(model) <= after {
-		select {
-		case err := <-done:
-			t.Fatalf("training ended before it could be killed (%v):\n%s", err, out.String())
-		case <-deadline:
-			cmd.Process.Kill()
-			t.Fatalf("no checkpoint after 3 minutes:\n%s", out.String())
-		case <-time.After(time.Millisecond):
-		}
-	}
-	cmd.Process.Kill() // SIGKILL: no deferred cleanup runs
-	<-done
+	startAndKill(t, func() bool { return countCheckpoints(model) > after }, killTrainArgs(data, model)...)
 }
 
 var resumedAt = regexp.MustCompile(`resuming .* at step (\d+) of 50`)
@@ -68,10 +48,7 @@ func TestKilledTrainingResumes(t *testing.T) {
 		t.Skip("trains several small models")
 	}
 	dir := t.TempDir()
-	data := filepath.Join(dir, "data")
-	if _, errOut, code := run(t, "synth", "--out", data, "--species", "1", "--samples", "2"); code != 0 {
-		t.Fatal(errOut)
-	}
+	data := synthData(t, dir, 1)
 	src, _ := filepath.Glob(filepath.Join(data, "infrared", "*"))
 	generate := func(model string) []byte {
 		out := filepath.Join(dir, "gen-"+filepath.Base(model))
@@ -217,10 +194,7 @@ func TestKilledCrossval(t *testing.T) {
 		t.Skip("trains four small models")
 	}
 	dir := t.TempDir()
-	data := filepath.Join(dir, "data")
-	if _, errOut, code := run(t, "synth", "--out", data, "--species", "2", "--samples", "2"); code != 0 {
-		t.Fatal(errOut)
-	}
+	data := synthData(t, dir, 2)
 	args := func(work string) []string {
 		return []string{"crossval", "--data", data, "--folds", "2", "--steps", "30", "--split", "species", "--work", work, "--json",
 			"--set", "checkpoint_every=10;eval_every=10"}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -39,6 +40,17 @@ func run(t *testing.T, args ...string) (string, string, int) {
 		t.Fatal(err)
 	}
 	return stdout.String(), stderr.String(), code
+}
+
+// synthData writes a small synthetic dataset (species per class, 2 samples
+// each) into dir/data and returns that folder.
+func synthData(t *testing.T, dir string, species int) string {
+	t.Helper()
+	data := filepath.Join(dir, "data")
+	if _, errOut, code := run(t, "synth", "--out", data, "--species", fmt.Sprint(species), "--samples", "2"); code != 0 {
+		t.Fatalf("synth: %s", errOut)
+	}
+	return data
 }
 
 func TestSynthInfoConvert(t *testing.T) {

@@ -18,10 +18,7 @@ func TestNumericalFaults(t *testing.T) {
 		t.Skip("trains a tiny model")
 	}
 	dir := t.TempDir()
-	data := filepath.Join(dir, "data")
-	if _, errOut, code := run(t, "synth", "--out", data, "--species", "1", "--samples", "2"); code != 0 {
-		t.Fatal(errOut)
-	}
+	data := synthData(t, dir, 1)
 	shapes := map[string]func(i int) float64{
 		"flat":     func(int) float64 { return 5 },
 		"zero":     func(int) float64 { return 0 },
