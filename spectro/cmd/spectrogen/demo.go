@@ -3,11 +3,13 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gomlx/gomlx/backends"
@@ -332,30 +334,28 @@ func demoPriors(ctx context.Context, step *demoStep, split demoSplit, out string
 	step.begin("comparing line-shape priors: %d models of %d steps", len(priors), steps)
 	fmt.Println()
 	vals := map[string][]float64{"Pearson r": nil, "pk@5v5": nil}
-	var rep *model.Report
-	for _, p := range priors {
-		dir := filepath.Join(out, "model-prior-"+p)
-		if err := os.RemoveAll(dir); err != nil {
-			return err
-		}
-		if _, err := model.Train(model.TrainConfig{OutDir: dir, From: spectro.Infrared, To: spectro.Raman, Steps: steps, Prior: p, Backend: backendCfg,
-			TrainPairs: split.train, Context: ctx, Log: io.Discard}); err != nil {
-			return fmt.Errorf("%s prior: %w", p, err)
-		}
-		g, err := model.Load(dir, backendCfg)
-		if err != nil {
-			return err
-		}
-		if rep, err = model.EvaluateModel(ctx, g, split.train, split.test); err != nil {
-			return err
-		}
-		fmt.Printf("      %-8s Pearson %.3f  pk@5v5 %.3f\n", p, rep.Model.Pearson, rep.Model.PK5)
-		vals["Pearson r"] = append(vals["Pearson r"], rep.Model.Pearson)
-		vals["pk@5v5"] = append(vals["pk@5v5"], rep.Model.PK5)
-		if err := os.RemoveAll(dir); err != nil {
-			return err
-		}
+	// The three trainings run at once: one training leaves part of the
+	// second core idle on the pure-Go backend, and they are independent.
+	reps := make([]*model.Report, len(priors))
+	errs := make([]error, len(priors))
+	var wg sync.WaitGroup
+	for i, p := range priors {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			reps[i], errs[i] = trainAndEvaluatePrior(ctx, split, filepath.Join(out, "model-prior-"+p), p, steps, backendCfg)
+		}()
 	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	for i, p := range priors {
+		fmt.Printf("      %-8s Pearson %.3f  pk@5v5 %.3f\n", p, reps[i].Model.Pearson, reps[i].Model.PK5)
+		vals["Pearson r"] = append(vals["Pearson r"], reps[i].Model.Pearson)
+		vals["pk@5v5"] = append(vals["pk@5v5"], reps[i].Model.PK5)
+	}
+	rep := reps[len(reps)-1]
 	groups := append([]string(nil), priors...)
 	for _, b := range []string{"nn1", "pca_ridge", "mean"} {
 		groups = append(groups, b)
@@ -482,4 +482,22 @@ func demoReal(step *demoStep, out, backendCfg string, report *strings.Builder) e
 	fmt.Fprintf(report, "\n![real](real.png)\n")
 	step.end("%d real spectra, mean Pearson %.3f; %s", len(pairs), floats.Sum(rs)/float64(len(rs)), filepath.Join(out, "real.png"))
 	return nil
+}
+
+// trainAndEvaluatePrior trains one model of the prior comparison in dir,
+// scores it on the held-out species and removes it.
+func trainAndEvaluatePrior(ctx context.Context, split demoSplit, dir, prior string, steps int, backendCfg string) (*model.Report, error) {
+	if err := os.RemoveAll(dir); err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	if _, err := model.Train(model.TrainConfig{OutDir: dir, From: spectro.Infrared, To: spectro.Raman, Steps: steps, Prior: prior, Backend: backendCfg,
+		TrainPairs: split.train, Context: ctx, Log: io.Discard}); err != nil {
+		return nil, fmt.Errorf("%s prior: %w", prior, err)
+	}
+	g, err := model.Load(dir, backendCfg)
+	if err != nil {
+		return nil, err
+	}
+	return model.EvaluateModel(ctx, g, split.train, split.test)
 }
