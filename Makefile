@@ -15,7 +15,7 @@ RACE_PKGS     := ./datasets/... ./spectro ./spectro/atomicfile ./spectro/chem ./
                  ./spectro/eval ./spectro/fit/... ./spectro/lineshape ./spectro/peaks ./spectro/plots ./spectro/preprocess \
                  ./spectro/retrieval ./kernels/nbrun
 
-.PHONY: all build demo test vet unit race fuzz notebooks notebooks-refresh notebooks-html kernel bench lmfit-compare clean help
+.PHONY: all build demo test vet unit race fuzz torch-compare notebooks notebooks-refresh notebooks-html kernel bench lmfit-compare clean help
 
 all: build
 
@@ -30,6 +30,7 @@ help:
 	@echo "make notebooks-html     write each stored notebook as standalone HTML to $(OUT)/notebooks-html"
 	@echo "make bench       Go benchmarks"
 	@echo "make lmfit-compare  fitting speed and R² against lmfit (needs python3-lmfit), and the fitting quality report"
+	@echo "make torch-compare  the default model's training step and generation against the same network in PyTorch (needs python3-torch)"
 
 build:
 	$(GO) build -o $(BIN) ./spectro/cmd/spectrogen
@@ -56,7 +57,7 @@ FUZZ_TARGETS  := ./datasets/formats:FuzzRead ./datasets/samples:FuzzLoadZip ./sp
 fuzz:
 	@for t in $(FUZZ_TARGETS); do \
 	  pkg=$${t%%:*}; fn=$${t##*:}; echo "== $$pkg $$fn ($(FUZZTIME))"; \
-	  log=$(OUT)/fuzz/$$(echo $$pkg | tr / _)-$$fn.log; mkdir -p $(OUT)/fuzz; \
+	  log=$(OUT)/fuzz/$$(echo $$pkg | sed 's|^\./||; s|/|_|g')-$$fn.log; mkdir -p $(OUT)/fuzz; \
 	  $(GO) test $$pkg -run '^$$' -fuzz "^$$fn\$$" -fuzztime $(FUZZTIME) -parallel 1 >$$log 2>&1 || { tail -40 $$log; exit 1; }; \
 	  grep "^fuzz: elapsed" $$log | tail -1; \
 	done
@@ -90,3 +91,10 @@ lmfit-compare: build
 
 clean:
 	rm -rf bin .build $(OUT)
+
+# On demand, not in CI: the default model's training step and generation in Go
+# (the model's benchmarks) beside the same network in PyTorch (Debian's
+# python3-torch, 2 threads), in one run.
+torch-compare:
+	$(GO) test ./spectro/model -run '^$$' -bench 'TrainStep|Generate|Render' -benchtime 60x
+	OMP_NUM_THREADS=2 /usr/bin/python3 spectro/model/torchpeer/peer.py --threads 2 --steps 60
