@@ -148,19 +148,18 @@ func install(tmp, final string) (other bool, err error) {
 		if complete() {
 			return true, nil
 		}
-		err := os.Rename(tmp, final) // replaces a missing or empty folder
-		if err == nil {
+		if err := os.Rename(tmp, final); err == nil { // replaces a missing or empty folder
 			return false, nil
 		}
 		if complete() {
-			continue
+			return true, nil
 		}
 		// An incomplete earlier attempt holds the name: move it aside first.
-		stale, serr := os.MkdirTemp(filepath.Dir(final), "."+filepath.Base(final)+".stale-")
-		if serr != nil {
-			return false, serr
+		stale, err := os.MkdirTemp(filepath.Dir(final), "."+filepath.Base(final)+".stale-")
+		if err != nil {
+			return false, err
 		}
-		if rerr := os.Rename(final, filepath.Join(stale, "set")); rerr != nil && !os.IsNotExist(rerr) {
+		if err := os.Rename(final, filepath.Join(stale, "set")); err != nil && !os.IsNotExist(err) {
 			os.RemoveAll(stale)
 			return false, fmt.Errorf("cannot replace the incomplete %s: %w", final, err)
 		}

@@ -136,7 +136,7 @@ func runGenerate(ctx context.Context, args []string) error {
 			srcs[i] = nil
 			continue
 		}
-		if _, err := srcs[i].Normalize(spectro.MinMax); err != nil {
+		if _, err := srcs[i].OnGrid(spectro.DefaultGrid(m)); err != nil { // the grid Generate puts sources on
 			failed = append(failed, fmt.Errorf("%w: nothing to translate", err))
 			srcs[i] = nil
 			continue
