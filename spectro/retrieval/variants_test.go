@@ -16,6 +16,7 @@ import (
 	"github.com/spectrogen-go/spectrogen/spectro/eval"
 	"github.com/spectrogen-go/spectrogen/spectro/model"
 	"github.com/spectrogen-go/spectrogen/spectro/retrieval"
+	"gonum.org/v1/gonum/floats"
 )
 
 // predictor turns a source spectrum into a target spectrum using a library.
@@ -69,7 +70,7 @@ func scaled(K, k int, tau, r float64) predictor {
 			c := cand{n.Index, 1, n.Similarity}
 			for a := 1 - r; a <= 1+r+1e-9; a += 0.0025 {
 				e := retrieval.Embed(warp(lib.Entries[n.Index].Source, xsS, a))
-				if s := dot(e, q); s > c.score {
+				if s := floats.Dot(e, q); s > c.score {
 					c.a, c.score = a, s
 				}
 			}
@@ -127,14 +128,6 @@ func consensus(K, m int, tau, lam float64) predictor {
 		}
 		return out
 	}
-}
-
-func dot(a, b []float64) float64 {
-	s := 0.0
-	for i := range a {
-		s += a[i] * b[i]
-	}
-	return s
 }
 
 func cosine(a, b []float32) float64 {
