@@ -70,6 +70,12 @@ const (
 	// neighbours' mixture and the decoder's lines (gate·mix + (1−gate)·lines);
 	// false adds the gated mixture to the lines.
 	ParamRetrievalBlend = "retrieval_blend"
+	// ParamRetrievalLearned makes the neighbour library learn a comparison
+	// space from its pairs (CCA of sources against targets on this many
+	// principal components; 0: the fixed cosine alone), mixed into the
+	// similarity with ParamRetrievalLearnedWeight (see retrieval.Library.Learn).
+	ParamRetrievalLearned       = "retrieval_learned"
+	ParamRetrievalLearnedWeight = "retrieval_learned_weight"
 )
 
 // Priors are the decoder line shapes.
@@ -87,6 +93,7 @@ func CreateDefaultContext() *context.Context {
 		ParamEvalEvery: 100, ParamCheckpointEvery: 250, ParamPatience: 0, ParamGridPoints: 1024, ParamAnchors: true, ParamDecoder: "physics",
 		ParamModalities: "", ParamAutoencode: true, ParamAlignWeight: 0.0,
 		ParamRetrieval: 0, ParamRetrievalTau: 0.05, ParamRetrievalNewSpecies: 0.5, ParamRerank: false, ParamRetrievalLatent: false, ParamRetrievalBlend: true,
+		ParamRetrievalLearned: 0, ParamRetrievalLearnedWeight: 0.3,
 		optimizers.ParamOptimizer: "adam", optimizers.ParamLearningRate: 1e-3,
 	})
 	return ctx
@@ -110,7 +117,7 @@ func CheckParams(ctx *context.Context) error {
 	if d := context.GetParamOr(ctx, ParamDecoder, "physics"); d != "physics" && d != "dense" {
 		return fmt.Errorf("decoder %q: want physics or dense", d)
 	}
-	for _, k := range []string{ParamInPeaks, ParamBaseline, ParamRetrieval} {
+	for _, k := range []string{ParamInPeaks, ParamBaseline, ParamRetrieval, ParamRetrievalLearned} {
 		if v := context.GetParamOr(ctx, k, 0); v < 0 {
 			return fmt.Errorf("hyperparameter %s must be ≥ 0, got %d", k, v)
 		}
@@ -128,6 +135,9 @@ func CheckParams(ctx *context.Context) error {
 		}
 		if p := context.GetParamOr(ctx, ParamRetrievalNewSpecies, 0.5); p < 0 || p > 1 {
 			return fmt.Errorf("hyperparameter %s must be in [0, 1], got %g", ParamRetrievalNewSpecies, p)
+		}
+		if w := context.GetParamOr(ctx, ParamRetrievalLearnedWeight, 0.3); w < 0 || w > 1 {
+			return fmt.Errorf("hyperparameter %s must be in [0, 1], got %g", ParamRetrievalLearnedWeight, w)
 		}
 	}
 	return nil

@@ -41,6 +41,8 @@ type hparams struct {
 	rerank                bool    // learned re-ranking of the neighbours by their sources
 	retrievalLatent       bool    // mixture weights and gate read the latent too (else the similarities only)
 	retrievalBlend        bool    // gate·mixture + (1−gate)·lines, instead of lines + gate·mixture
+	learnedDims           int     // principal components of the library's learned comparison space (0: fixed cosine only)
+	learnedWeight         float64 // the learned space's share of the similarity
 }
 
 // retrieves reports whether the model conditions on retrieved neighbours.
@@ -126,6 +128,8 @@ func readHParams(ctx *context.Context) (hparams, error) {
 		rerank:          context.GetParamOr(ctx, ParamRetrieval, 0) > 0 && context.GetParamOr(ctx, ParamRerank, false),
 		retrievalLatent: context.GetParamOr(ctx, ParamRetrievalLatent, false),
 		retrievalBlend:  context.GetParamOr(ctx, ParamRetrievalBlend, true),
+		learnedDims:     context.GetParamOr(ctx, ParamRetrievalLearned, 0),
+		learnedWeight:   context.GetParamOr(ctx, ParamRetrievalLearnedWeight, 0.3),
 	}, nil
 }
 

@@ -269,6 +269,11 @@ func Train(cfg TrainConfig) (sum *Summary, err error) {
 		if err != nil {
 			return nil, err
 		}
+		if hp.learnedDims > 0 {
+			if err := lib.Learn(hp.learnedDims, hp.learnedWeight); err != nil {
+				return nil, err
+			}
+		}
 		attachNeighbours(trainEx, lib, hp.retrievalK, hp.retrievalTau, hp.newSpecies > 0)
 		attachNeighbours(valEx, lib, hp.retrievalK, hp.retrievalTau, false)
 		for _, ds := range []*Dataset{trainDS, valDS} {
@@ -283,12 +288,17 @@ func Train(cfg TrainConfig) (sum *Summary, err error) {
 			if saved, err = NewLibrary(append(slices.Clip(trainEx), valEx...)); err != nil {
 				return nil, err
 			}
+			saved.ShareEmbedding(lib) // generation ranks as training did
 		}
 		if err := saved.Save(filepath.Join(cfg.OutDir, retrieval.FileName)); err != nil {
 			return nil, err
 		}
 		fmt.Fprintf(cfg.Log, "neighbour library: %d training pairs (%d with validation, saved with the model); each example sees its %d nearest, never its own sample\n",
 			lib.Len(), saved.Len(), hp.retrievalK)
+		if lib.Learned() {
+			fmt.Fprintf(cfg.Log, "neighbours ranked %.0f%% in a comparison space learned from the library (CCA on %d principal components)\n",
+				100*hp.learnedWeight, hp.learnedDims)
+		}
 	}
 
 	if hp.template && !resumed {

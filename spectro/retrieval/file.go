@@ -10,13 +10,16 @@ import (
 	"os"
 
 	"github.com/spectrogen-go/spectrogen/spectro/atomicfile"
+	"gonum.org/v1/gonum/mat"
 )
 
 // FileName is the library's file in a model folder.
 const FileName = "library.gob.gz"
 
-// fileVersion changes when the file layout does.
-const fileVersion = 1
+// fileVersion changes when the file layout does: version 2 adds a learned
+// comparison space (written only when the library has one, so libraries
+// without stay readable by programs that know version 1).
+const fileVersion = 2
 
 // stored is the file layout: spectra quantised to 16 bits (values in [0, 1],
 // steps of 1.5·10⁻⁵, far below measurement noise), each distinct source
@@ -27,6 +30,10 @@ type stored struct {
 	Keys, Species, Nam []string
 	SourceOf           []int // entry → index into Sources
 	Sources, Targets   [][]uint16
+	// The learned comparison space (version 2; empty: none).
+	ProjMean, ProjW []float64 // ProjW row-major, ProjCols columns
+	ProjCols        int
+	ProjWeight      float64
 }
 
 func quantise(v []float32) []uint16 {
@@ -47,7 +54,15 @@ func dequantise(v []uint16) []float32 {
 
 // Save writes the library to path atomically.
 func (l *Library) Save(path string) error {
-	st := stored{Version: fileVersion}
+	st := stored{Version: 1}
+	if p := l.proj; p != nil {
+		r, c := p.w.Dims()
+		st.Version, st.ProjMean, st.ProjCols, st.ProjWeight = 2, p.mean, c, p.weight
+		st.ProjW = make([]float64, 0, r*c)
+		for i := 0; i < r; i++ {
+			st.ProjW = append(st.ProjW, p.w.RawRowView(i)...)
+		}
+	}
 	seen := map[string]int{} // a sample's source is often shared by several targets
 	for _, e := range l.Entries {
 		st.Keys, st.Species, st.Nam = append(st.Keys, e.Key), append(st.Species, e.Species), append(st.Nam, e.Name)
@@ -97,7 +112,7 @@ func Read(r io.Reader) (*Library, error) {
 	if err := gob.NewDecoder(zr).Decode(&st); err != nil {
 		return nil, fmt.Errorf("neighbour library is damaged: %v", err)
 	}
-	if st.Version != fileVersion {
+	if st.Version < 1 || st.Version > fileVersion {
 		return nil, fmt.Errorf("neighbour library version %d; this program reads version %d", st.Version, fileVersion)
 	}
 	n := len(st.Keys)
@@ -116,5 +131,14 @@ func Read(r io.Reader) (*Library, error) {
 		}
 		entries[i] = Entry{Key: st.Keys[i], Species: st.Species[i], Name: st.Nam[i], Source: sources[j], Target: dequantise(st.Targets[i])}
 	}
-	return New(entries)
+	l, err := New(entries)
+	if err != nil || st.ProjCols == 0 {
+		return l, err
+	}
+	ns := len(entries[0].Source)
+	if len(st.ProjMean) != ns || len(st.ProjW) != ns*st.ProjCols || st.ProjCols < 0 || !(st.ProjWeight >= 0 && st.ProjWeight <= 1) {
+		return nil, fmt.Errorf("neighbour library is damaged: its learned embedding has the wrong shape")
+	}
+	l.setProjection(&projection{mean: st.ProjMean, w: mat.NewDense(ns, st.ProjCols, st.ProjW), weight: st.ProjWeight})
+	return l, nil
 }

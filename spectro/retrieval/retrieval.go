@@ -38,6 +38,8 @@ type Entry struct {
 type Library struct {
 	Entries []Entry
 	emb     [][]float64
+	proj    *projection // learned comparison space (nil: the fixed cosine alone); see Learn
+	z       [][]float64 // entries in the learned space
 }
 
 // New builds a library (the entries are kept, not copied). All sources must
@@ -85,7 +87,7 @@ type Neighbour struct {
 	Key        string  `json:"key"`
 	Species    string  `json:"species"`
 	Name       string  `json:"name"`
-	Similarity float64 `json:"similarity"` // cosine of the high-passed sources, in [−1, 1]
+	Similarity float64 `json:"similarity"` // cosine of the high-passed sources (mixed with the learned space's, see Learn), in [−1, 1]
 	Weight     float64 `json:"weight"`     // softmax of similarity/τ over the k neighbours; they add up to 1
 }
 
@@ -95,6 +97,10 @@ type Neighbour struct {
 // example must not retrieve its own sample.
 func (l *Library) Nearest(src []float32, k int, tau float64, skip func(Entry) bool) []Neighbour {
 	q := Embed(src)
+	var zq []float64
+	if l.proj != nil {
+		zq = l.proj.project(q)
+	}
 	type cand struct {
 		i   int
 		sim float64
@@ -104,7 +110,11 @@ func (l *Library) Nearest(src []float32, k int, tau float64, skip func(Entry) bo
 		if skip != nil && skip(e) {
 			continue
 		}
-		cands = append(cands, cand{i, floats.Dot(q, l.emb[i])})
+		sim := floats.Dot(q, l.emb[i])
+		if zq != nil {
+			sim = (1-l.proj.weight)*sim + l.proj.weight*floats.Dot(zq, l.z[i])
+		}
+		cands = append(cands, cand{i, sim})
 	}
 	sort.SliceStable(cands, func(a, b int) bool { return cands[a].sim > cands[b].sim })
 	if len(cands) > k {

@@ -6,7 +6,9 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
+	"strings"
 	"testing"
 
 	"github.com/spectrogen-go/spectrogen/datasets"
@@ -17,10 +19,32 @@ import (
 	"github.com/spectrogen-go/spectrogen/spectro/model"
 	"github.com/spectrogen-go/spectrogen/spectro/retrieval"
 	"gonum.org/v1/gonum/floats"
+	"gonum.org/v1/gonum/mat"
+	"gonum.org/v1/gonum/stat"
 )
 
 // predictor turns a source spectrum into a target spectrum using a library.
 type predictor func(lib *retrieval.Library, src []float32) []float64
+
+// targetPredictor also sees a library of target spectra alone (Source and
+// Target both the target spectrum), e.g. Raman spectra without infrared.
+type targetPredictor func(lib, targets *retrieval.Library, src []float32) []float64
+
+// twoHop looks the source up among the pairs (k1 neighbours), then looks the
+// neighbours' mixture up among target spectra (k2, τ2) and returns
+// alpha·mixture + (1−alpha)·second mixture: a target library without
+// sources can only be reached through a first guess of the target.
+func twoHop(k1, k2 int, tau2, alpha float64) targetPredictor {
+	return func(lib, targets *retrieval.Library, src []float32) []float64 {
+		first := lib.Average(lib.Nearest(src, k1, 0.05, nil))
+		second := targets.Average(targets.Nearest(first, k2, tau2, nil))
+		out := make([]float64, len(first))
+		for i := range out {
+			out[i] = alpha*float64(first[i]) + (1-alpha)*float64(second[i])
+		}
+		return out
+	}
+}
 
 // mixture is the k-NN mixture (the knn baseline), optionally sharpened by a
 // power of the mixed spectrum.
@@ -90,6 +114,167 @@ func scaled(K, k int, tau, r float64) predictor {
 			out[i] /= sum
 		}
 		return out
+	}
+}
+
+// localWarp mixes the k nearest after moving each neighbour's target bands
+// by the shifts that align its source with the query locally: the shift
+// (within ±maxShift cm⁻¹) that best correlates the two high-passed sources in
+// a window of ±half cm⁻¹ around each of a row of centres, kept where that
+// window's correlation is at least minCorr; the target is moved by the shift
+// interpolated at each target point (the nearest centre's outside their
+// span). An isomorphous mineral's bands move by amounts that differ from one
+// vibration to the next, which one common stretch (scaled) cannot follow.
+func localWarp(k int, tau, maxShift, half, minCorr float64) predictor {
+	gS, gT := spectro.DefaultGrid(spectro.Infrared), spectro.DefaultGrid(spectro.Raman)
+	xsT := gT.Points()
+	dx := gS.Step()
+	maxD, w := int(maxShift/dx), int(half/dx)
+	var centres []int
+	for c := 450.0; c <= 1500; c += 50 {
+		centres = append(centres, int(math.Round(gS.Index(c))))
+	}
+	return func(lib *retrieval.Library, src []float32) []float64 {
+		q := retrieval.Embed(src)
+		out := make([]float64, len(xsT))
+		for _, n := range lib.Nearest(src, k, tau, nil) {
+			e := retrieval.Embed(lib.Entries[n.Index].Source)
+			var cx, shift []float64
+			for _, c := range centres {
+				best, bestD := math.Inf(-1), 0
+				var bestNorm float64
+				for d := -maxD; d <= maxD; d++ {
+					var ab, aa, bb float64
+					for i := max(c-w, 0); i <= min(c+w, len(q)-1); i++ {
+						j := i - d
+						if j < 0 || j >= len(e) {
+							continue
+						}
+						ab += q[i] * e[j]
+						aa += q[i] * q[i]
+						bb += e[j] * e[j]
+					}
+					if ab > best {
+						best, bestD, bestNorm = ab, d, math.Sqrt(aa*bb)
+					}
+				}
+				if bestNorm > 0 && best/bestNorm >= minCorr {
+					cx = append(cx, gS.At(c))
+					shift = append(shift, float64(bestD)*dx)
+				}
+			}
+			tgt := lib.Entries[n.Index].Target
+			for i, x := range xsT {
+				s := 0.0
+				switch {
+				case len(cx) == 0:
+				case x <= cx[0]:
+					s = shift[0]
+				case x >= cx[len(cx)-1]:
+					s = shift[len(cx)-1]
+				default:
+					j := sort.SearchFloat64s(cx, x)
+					f := (x - cx[j-1]) / (cx[j] - cx[j-1])
+					s = (1-f)*shift[j-1] + f*shift[j]
+				}
+				u := gT.Index(x - s)
+				j := int(math.Floor(u))
+				if j >= 0 && j < len(tgt)-1 {
+					f := u - float64(j)
+					out[i] += n.Weight * ((1-f)*float64(tgt[j]) + f*float64(tgt[j+1]))
+				}
+			}
+		}
+		return out
+	}
+}
+
+// canonical retrieves by the cosine of the high-passed sources mixed with
+// (weight lam) the cosine in a learned space: the first m canonical variates
+// of the sources against the targets (CCA on the first dims principal
+// components of each, fitted to the fold's library, each variate weighted by
+// its canonical correlation) — source directions that predict the target.
+func canonical(dims, m, k int, tau, lam float64) func(lib *retrieval.Library) predictor {
+	return func(lib *retrieval.Library) predictor {
+		n := lib.Len()
+		embed := func(get func(retrieval.Entry) []float32) *mat.Dense {
+			x := mat.NewDense(n, len(get(lib.Entries[0])), nil)
+			for i, e := range lib.Entries {
+				x.SetRow(i, retrieval.Embed(get(e)))
+			}
+			return x
+		}
+		x, y := embed(func(e retrieval.Entry) []float32 { return e.Source }), embed(func(e retrieval.Entry) []float32 { return e.Target })
+		reduce := func(a *mat.Dense) (mean []float64, basis mat.Matrix, out *mat.Dense) {
+			var pc stat.PC
+			if !pc.PrincipalComponents(a, nil) {
+				panic("PCA failed")
+			}
+			var v mat.Dense
+			pc.VectorsTo(&v)
+			r, c := a.Dims()
+			mean = make([]float64, c)
+			for j := range mean {
+				mean[j] = stat.Mean(mat.Col(nil, j, a), nil)
+			}
+			basis = v.Slice(0, c, 0, dims)
+			out = mat.NewDense(r, dims, nil)
+			out.Mul(a, basis)
+			return
+		}
+		mx, bx, xp := reduce(x)
+		_, _, yp := reduce(y)
+		var cc stat.CC
+		if err := cc.CanonicalCorrelations(xp, yp, nil); err != nil {
+			panic(err)
+		}
+		rho := cc.CorrsTo(nil)
+		var left mat.Dense
+		cc.LeftTo(&left, false)
+		proj := func(e []float64) []float64 {
+			c := make([]float64, len(e))
+			for j := range e {
+				c[j] = e[j] - mx[j]
+			}
+			var p1 mat.VecDense
+			p1.MulVec(bx.T(), mat.NewVecDense(len(c), c))
+			z := make([]float64, m)
+			for j := range z {
+				z[j] = rho[j] * mat.Dot(&p1, left.ColView(j))
+			}
+			if nz := floats.Norm(z, 2); nz > 0 {
+				floats.Scale(1/nz, z)
+			}
+			return z
+		}
+		zs := make([][]float64, n)
+		for i := range zs {
+			zs[i] = proj(x.RawRowView(i))
+		}
+		return func(lib *retrieval.Library, src []float32) []float64 {
+			q := retrieval.Embed(src)
+			zq := proj(q)
+			type cand struct {
+				i   int
+				sim float64
+			}
+			cs := make([]cand, n)
+			for i := range cs {
+				cs[i] = cand{i, (1-lam)*floats.Dot(q, x.RawRowView(i)) + lam*floats.Dot(zq, zs[i])}
+			}
+			sort.SliceStable(cs, func(a, b int) bool { return cs[a].sim > cs[b].sim })
+			out := make([]float64, len(lib.Entries[0].Target))
+			sum := 0.0
+			for _, c := range cs[:min(k, n)] {
+				w := math.Exp((c.sim - cs[0].sim) / tau)
+				sum += w
+				for i, v := range lib.Entries[c.i].Target {
+					out[i] += w * float64(v)
+				}
+			}
+			floats.Scale(1/sum, out)
+			return out
+		}
 	}
 }
 
@@ -168,14 +353,94 @@ func TestRetrievalVariantsOnRRUFF(t *testing.T) {
 		{"scaled neighbours, 16 → 8, ±5%", scaled(16, 8, 0.05, 0.05)},
 		{"scaled neighbours, 16 → 16, ±5%", scaled(16, 16, 0.05, 0.05)},
 		{"consensus re-ranking, 16 → 8, λ=0.5", consensus(16, 8, 0.05, 0.5)},
+		{"local warp, ±30 cm⁻¹, windows ±75, r ≥ 0.5", localWarp(8, 0.05, 30, 75, 0.5)},
+		{"local warp, ±20 cm⁻¹, windows ±75, r ≥ 0.7", localWarp(8, 0.05, 20, 75, 0.7)},
+		{"local warp, ±30 cm⁻¹, windows ±50, r ≥ 0.7", localWarp(8, 0.05, 30, 50, 0.7)},
 		{"consensus re-ranking, 16 → 1, λ=0.5", consensus(16, 1, 0.05, 0.5)},
+	}
+	// Raman spectra without infrared: RRUFF's zip, when it is there.
+	zip := filepath.Join(root, "rruff-zips", "excellent_unoriented.zip")
+	var ramanOnly []retrieval.Entry
+	if zcol, err := datasets.Load(zip); err == nil {
+		for _, smp := range zcol.Samples {
+			for _, sp := range smp.Spectra[spectro.Raman] {
+				if !collection.Covers(sp, spectro.DefaultGrid(spectro.Raman), collection.MinCoverage) {
+					continue
+				}
+				g, err := sp.OnGrid(spectro.DefaultGrid(spectro.Raman))
+				if err != nil {
+					continue
+				}
+				y := make([]float32, len(g.Y))
+				for i, v := range g.Y {
+					y[i] = float32(v)
+				}
+				ramanOnly = append(ramanOnly, retrieval.Entry{Key: smp.Key, Species: collection.MineralKey(smp.Mineral), Source: y, Target: y})
+			}
+		}
+	}
+	t.Logf("%d Raman-only spectra", len(ramanOnly))
+	fvariants := []struct {
+		name  string
+		build func(*retrieval.Library) predictor
+	}{
+		{"canonical variates (PCA 64, 32 variates), λ=0.5", canonical(64, 32, 8, 0.05, 0.5)},
+		{"canonical variates (PCA 64, 32 variates), λ=1", canonical(64, 32, 8, 0.05, 1)},
+		{"canonical variates (PCA 32, 16 variates), λ=0.5", canonical(32, 16, 8, 0.05, 0.5)},
+		{"canonical variates (PCA 128, 64 variates), λ=0.3", canonical(128, 64, 8, 0.05, 0.3)},
+		{"canonical variates (PCA 128, 64 variates), λ=0.2", canonical(128, 64, 8, 0.05, 0.2)},
+		{"canonical variates (PCA 128, 64 variates), λ=0.4", canonical(128, 64, 8, 0.05, 0.4)},
+		{"canonical variates (PCA 256, 128 variates), λ=0.3", canonical(256, 128, 8, 0.05, 0.3)},
+	}
+	tvariants := []struct {
+		name string
+		zip  bool
+		p    targetPredictor
+	}{
+		{"two hops, pairs' Raman only, 8 → 8, α=0.5", false, twoHop(8, 8, 0.05, 0.5)},
+		{"two hops, + zip Raman, 8 → 8, α=0", true, twoHop(8, 8, 0.05, 0)},
+		{"two hops, + zip Raman, 8 → 8, α=0.5", true, twoHop(8, 8, 0.05, 0.5)},
+		{"two hops, + zip Raman, 8 → 16, τ2=0.1, α=0.5", true, twoHop(8, 16, 0.1, 0.5)},
+		{"two hops, + zip Raman, 8 → 4, τ2=0.03, α=0.5", true, twoHop(8, 4, 0.03, 0.5)},
+	}
+	// RETRIEVAL_VARIANTS=word measures only the variants whose names hold it.
+	if w := os.Getenv("RETRIEVAL_VARIANTS"); w != "1" {
+		variants = slices.DeleteFunc(variants, func(v struct {
+			name string
+			p    predictor
+		}) bool {
+			return !strings.Contains(v.name, w)
+		})
+		tvariants = slices.DeleteFunc(tvariants, func(v struct {
+			name string
+			zip  bool
+			p    targetPredictor
+		}) bool {
+			return !strings.Contains(v.name, w)
+		})
+		fvariants = slices.DeleteFunc(fvariants, func(v struct {
+			name  string
+			build func(*retrieval.Library) predictor
+		}) bool {
+			return !strings.Contains(v.name, w)
+		})
+	}
+	names := make([]string, 0, len(variants)+len(tvariants))
+	for _, v := range variants {
+		names = append(names, v.name)
+	}
+	for _, v := range tvariants {
+		names = append(names, v.name)
+	}
+	for _, v := range fvariants {
+		names = append(names, v.name)
 	}
 	xs := spectro.DefaultGrid(spectro.Raman).Points()
 	tol := spectro.Raman.PeakTolerance()
 	fmt.Println("| variant | by species: Pearson / pk@5v5 | by sample |\n|---|---|---|")
-	res := make([][2]eval.Summary, len(variants))
+	res := make([][2]eval.Summary, len(names))
 	for si, split := range []string{"species", "sample"} {
-		scores := make([][]eval.Scores, len(variants))
+		scores := make([][]eval.Scores, len(names))
 		folds := model.Folds(pairs, split, 5, 11)
 		for i, test := range folds {
 			var train []collection.Pair
@@ -200,6 +465,41 @@ func TestRetrievalVariantsOnRRUFF(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			// The target libraries hold no spectrum of a test sample (by
+			// sample) or of a test species (by species).
+			held := map[string]bool{}
+			for _, e := range teEx {
+				if split == "species" {
+					held[collection.MineralKey(e.Species)] = true
+				} else {
+					held[e.Key] = true
+				}
+			}
+			var tEntries []retrieval.Entry
+			for _, e := range trEx {
+				tEntries = append(tEntries, retrieval.Entry{Key: e.Key, Species: e.Species, Source: e.Tgt, Target: e.Tgt})
+			}
+			pairsOnly, err := retrieval.New(tEntries)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, e := range ramanOnly {
+				id := e.Key
+				if split == "species" {
+					id = e.Species
+				}
+				if !held[id] {
+					tEntries = append(tEntries, e)
+				}
+			}
+			withZip, err := retrieval.New(tEntries)
+			if err != nil {
+				t.Fatal(err)
+			}
+			fitted := make([]predictor, len(fvariants))
+			for vi, v := range fvariants {
+				fitted[vi] = v.build(lib)
+			}
 			for _, e := range teEx {
 				tgt := make([]float64, len(e.Tgt))
 				for k, v := range e.Tgt {
@@ -208,13 +508,25 @@ func TestRetrievalVariantsOnRRUFF(t *testing.T) {
 				for vi, v := range variants {
 					scores[vi] = append(scores[vi], eval.Score(v.p(lib, e.Src), tgt, xs, tol))
 				}
+				for vi, v := range tvariants {
+					targets := pairsOnly
+					if v.zip {
+						targets = withZip
+					}
+					k := len(variants) + vi
+					scores[k] = append(scores[k], eval.Score(v.p(lib, targets, e.Src), tgt, xs, tol))
+				}
+				for vi, p := range fitted {
+					k := len(variants) + len(tvariants) + vi
+					scores[k] = append(scores[k], eval.Score(p(lib, e.Src), tgt, xs, tol))
+				}
 			}
 		}
-		for vi := range variants {
+		for vi := range names {
 			res[vi][si] = eval.Summarize(scores[vi])
 		}
 	}
-	for vi, v := range variants {
-		fmt.Printf("| %s | %.3f / %.3f | %.3f / %.3f |\n", v.name, res[vi][0].Pearson, res[vi][0].PK5, res[vi][1].Pearson, res[vi][1].PK5)
+	for vi, name := range names {
+		fmt.Printf("| %s | %.3f / %.3f | %.3f / %.3f |\n", name, res[vi][0].Pearson, res[vi][0].PK5, res[vi][1].Pearson, res[vi][1].PK5)
 	}
 }
