@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/gomlx/gomlx/pkg/ml/context"
@@ -26,6 +27,9 @@ func TestRetrievalModel(t *testing.T) {
 			testRetrievalModel(t, fmt.Sprintf("%s;retrieval_k=3;retrieval_rerank=%v", tiny, rerank))
 		})
 	}
+	t.Run("learned comparison space", func(t *testing.T) {
+		testRetrievalModel(t, tiny+";retrieval_k=3;retrieval_learned=4;retrieval_learned_weight=0.5")
+	})
 }
 
 func testRetrievalModel(t *testing.T, set string) {
@@ -37,6 +41,9 @@ func testRetrievalModel(t *testing.T, set string) {
 	lib, err := retrieval.Load(filepath.Join(dir, retrieval.FileName))
 	if err != nil {
 		t.Fatal(err)
+	}
+	if want := strings.Contains(set, "retrieval_learned="); lib.Learned() != want {
+		t.Errorf("saved library learned a comparison space: %v, want %v", lib.Learned(), want)
 	}
 	if lib.Len() != len(trainP)+len(valP) {
 		t.Errorf("library holds %d pairs, want the %d training and validation pairs", lib.Len(), len(trainP)+len(valP))
@@ -117,7 +124,7 @@ func TestAttachNeighboursLeavesOutOwnSampleAndSpecies(t *testing.T) {
 }
 
 func TestRetrievalParamsChecked(t *testing.T) {
-	for _, set := range []string{"retrieval_k=-1", "retrieval_k=2;retrieval_tau=0", "retrieval_k=2;retrieval_new_species=2", "retrieval_k=2;modalities=infrared,raman"} {
+	for _, set := range []string{"retrieval_k=-1", "retrieval_k=2;retrieval_tau=0", "retrieval_k=2;retrieval_new_species=2", "retrieval_k=2;modalities=infrared,raman", "retrieval_k=2;retrieval_learned=-1", "retrieval_k=2;retrieval_learned_weight=1.5"} {
 		ctx := CreateDefaultContext()
 		if err := setParams(ctx, set); err != nil {
 			t.Fatal(err)
