@@ -74,6 +74,7 @@ const (
 	// space from its pairs (CCA of sources against targets on this many
 	// principal components; 0: the fixed cosine alone), mixed into the
 	// similarity with ParamRetrievalLearnedWeight (see retrieval.Library.Learn).
+	// A library of too few pairs to learn from (under 8) keeps the fixed cosine.
 	ParamRetrievalLearned       = "retrieval_learned"
 	ParamRetrievalLearnedWeight = "retrieval_learned_weight"
 )
@@ -93,7 +94,7 @@ func CreateDefaultContext() *context.Context {
 		ParamEvalEvery: 100, ParamCheckpointEvery: 250, ParamPatience: 0, ParamGridPoints: 1024, ParamAnchors: true, ParamDecoder: "physics",
 		ParamModalities: "", ParamAutoencode: true, ParamAlignWeight: 0.0,
 		ParamRetrieval: 0, ParamRetrievalTau: 0.05, ParamRetrievalNewSpecies: 0.5, ParamRerank: false, ParamRetrievalLatent: false, ParamRetrievalBlend: true,
-		ParamRetrievalLearned: 0, ParamRetrievalLearnedWeight: 0.3,
+		ParamRetrievalLearned: 128, ParamRetrievalLearnedWeight: 0.3,
 		optimizers.ParamOptimizer: "adam", optimizers.ParamLearningRate: 1e-3,
 	})
 	return ctx

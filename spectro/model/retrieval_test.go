@@ -30,6 +30,9 @@ func TestRetrievalModel(t *testing.T) {
 	t.Run("learned comparison space", func(t *testing.T) {
 		testRetrievalModel(t, tiny+";retrieval_k=3;retrieval_learned=4;retrieval_learned_weight=0.5")
 	})
+	t.Run("fixed cosine only", func(t *testing.T) {
+		testRetrievalModel(t, tiny+";retrieval_k=3;retrieval_learned=0")
+	})
 }
 
 func testRetrievalModel(t *testing.T, set string) {
@@ -42,7 +45,7 @@ func testRetrievalModel(t *testing.T, set string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := strings.Contains(set, "retrieval_learned="); lib.Learned() != want {
+	if want := !strings.Contains(set, "retrieval_learned=0"); lib.Learned() != want {
 		t.Errorf("saved library learned a comparison space: %v, want %v", lib.Learned(), want)
 	}
 	if lib.Len() != len(trainP)+len(valP) {

@@ -269,7 +269,7 @@ func Train(cfg TrainConfig) (sum *Summary, err error) {
 		if err != nil {
 			return nil, err
 		}
-		if hp.learnedDims > 0 {
+		if hp.learnedDims > 0 && lib.Len() >= 8 {
 			if err := lib.Learn(hp.learnedDims, hp.learnedWeight); err != nil {
 				return nil, err
 			}
