@@ -325,6 +325,44 @@ func cosine(a, b []float32) float64 {
 	return ab / (math.Sqrt(aa*bb) + 1e-12)
 }
 
+type namedPredictor struct {
+	name string
+	p    predictor
+}
+
+type namedTargetPredictor struct {
+	name string
+	zip  bool // the target library includes RRUFF's Raman zip
+	p    targetPredictor
+}
+
+type namedBuilder struct {
+	name  string
+	build func(*retrieval.Library) predictor
+}
+
+// library makes a library of examples' targets, compared by what source
+// returns of each; it also returns the entries.
+func library(t *testing.T, exs []model.Example, source func(model.Example) []float32) (*retrieval.Library, []retrieval.Entry) {
+	var entries []retrieval.Entry
+	for _, e := range exs {
+		entries = append(entries, retrieval.Entry{Key: e.Key, Species: e.Species, Source: source(e), Target: e.Tgt})
+	}
+	lib, err := retrieval.New(entries)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return lib, entries
+}
+
+// only keeps the variants whose names hold word ("1": all).
+func only[T any](vs []T, word string, name func(T) string) []T {
+	if word == "1" {
+		return vs
+	}
+	return slices.DeleteFunc(vs, func(v T) bool { return !strings.Contains(name(v), word) })
+}
+
 // TestRetrievalVariantsOnRRUFF measures variants of the look-up alone (no
 // model) on RRUFF's infrared → Raman pairs, with the cross-validation's five
 // folds by species and by sample; it prints a table and asserts nothing
@@ -341,10 +379,7 @@ func TestRetrievalVariantsOnRRUFF(t *testing.T) {
 		t.Fatal(err)
 	}
 	pairs := model.UsablePairs(col, spectro.Infrared, spectro.Raman, io.Discard)
-	variants := []struct {
-		name string
-		p    predictor
-	}{
+	variants := []namedPredictor{
 		{"knn k=8 τ=0.05 (the baseline)", mixture(8, 0.05, 1)},
 		{"knn k=16 τ=0.05", mixture(16, 0.05, 1)},
 		{"knn k=32 τ=0.1", mixture(32, 0.1, 1)},
@@ -380,10 +415,7 @@ func TestRetrievalVariantsOnRRUFF(t *testing.T) {
 		}
 	}
 	t.Logf("%d Raman-only spectra", len(ramanOnly))
-	fvariants := []struct {
-		name  string
-		build func(*retrieval.Library) predictor
-	}{
+	fvariants := []namedBuilder{
 		{"canonical variates (PCA 64, 32 variates), λ=0.5", canonical(64, 32, 8, 0.05, 0.5)},
 		{"canonical variates (PCA 64, 32 variates), λ=1", canonical(64, 32, 8, 0.05, 1)},
 		{"canonical variates (PCA 32, 16 variates), λ=0.5", canonical(32, 16, 8, 0.05, 0.5)},
@@ -392,11 +424,7 @@ func TestRetrievalVariantsOnRRUFF(t *testing.T) {
 		{"canonical variates (PCA 128, 64 variates), λ=0.4", canonical(128, 64, 8, 0.05, 0.4)},
 		{"canonical variates (PCA 256, 128 variates), λ=0.3", canonical(256, 128, 8, 0.05, 0.3)},
 	}
-	tvariants := []struct {
-		name string
-		zip  bool
-		p    targetPredictor
-	}{
+	tvariants := []namedTargetPredictor{
 		{"two hops, pairs' Raman only, 8 → 8, α=0.5", false, twoHop(8, 8, 0.05, 0.5)},
 		{"two hops, + zip Raman, 8 → 8, α=0", true, twoHop(8, 8, 0.05, 0)},
 		{"two hops, + zip Raman, 8 → 8, α=0.5", true, twoHop(8, 8, 0.05, 0.5)},
@@ -404,27 +432,10 @@ func TestRetrievalVariantsOnRRUFF(t *testing.T) {
 		{"two hops, + zip Raman, 8 → 4, τ2=0.03, α=0.5", true, twoHop(8, 4, 0.03, 0.5)},
 	}
 	// RETRIEVAL_VARIANTS=word measures only the variants whose names hold it.
-	if w := os.Getenv("RETRIEVAL_VARIANTS"); w != "1" {
-		variants = slices.DeleteFunc(variants, func(v struct {
-			name string
-			p    predictor
-		}) bool {
-			return !strings.Contains(v.name, w)
-		})
-		tvariants = slices.DeleteFunc(tvariants, func(v struct {
-			name string
-			zip  bool
-			p    targetPredictor
-		}) bool {
-			return !strings.Contains(v.name, w)
-		})
-		fvariants = slices.DeleteFunc(fvariants, func(v struct {
-			name  string
-			build func(*retrieval.Library) predictor
-		}) bool {
-			return !strings.Contains(v.name, w)
-		})
-	}
+	w := os.Getenv("RETRIEVAL_VARIANTS")
+	variants = only(variants, w, func(v namedPredictor) string { return v.name })
+	tvariants = only(tvariants, w, func(v namedTargetPredictor) string { return v.name })
+	fvariants = only(fvariants, w, func(v namedBuilder) string { return v.name })
 	names := make([]string, 0, len(variants)+len(tvariants))
 	for _, v := range variants {
 		names = append(names, v.name)
@@ -457,14 +468,7 @@ func TestRetrievalVariantsOnRRUFF(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			var entries []retrieval.Entry
-			for _, e := range trEx {
-				entries = append(entries, retrieval.Entry{Key: e.Key, Species: e.Species, Source: e.Src, Target: e.Tgt})
-			}
-			lib, err := retrieval.New(entries)
-			if err != nil {
-				t.Fatal(err)
-			}
+			lib, _ := library(t, trEx, func(e model.Example) []float32 { return e.Src })
 			// The target libraries hold no spectrum of a test sample (by
 			// sample) or of a test species (by species).
 			held := map[string]bool{}
@@ -475,14 +479,8 @@ func TestRetrievalVariantsOnRRUFF(t *testing.T) {
 					held[e.Key] = true
 				}
 			}
-			var tEntries []retrieval.Entry
-			for _, e := range trEx {
-				tEntries = append(tEntries, retrieval.Entry{Key: e.Key, Species: e.Species, Source: e.Tgt, Target: e.Tgt})
-			}
-			pairsOnly, err := retrieval.New(tEntries)
-			if err != nil {
-				t.Fatal(err)
-			}
+			// Target libraries compare targets: each entry's "source" is its target.
+			pairsOnly, tEntries := library(t, trEx, func(e model.Example) []float32 { return e.Tgt })
 			for _, e := range ramanOnly {
 				id := e.Key
 				if split == "species" {
