@@ -176,7 +176,7 @@ func pca(rows [][]float64, k int) (mean []float64, comp, scores *mat.Dense, err 
 		}
 	}
 	var svd mat.SVD
-	if !svd.Factorize(X, mat.SVDThin) {
+	if !svd.Factorize(X, mat.SVDThinV) { // V alone: the scores are X·V, so U is never needed
 		return nil, nil, nil, fmt.Errorf("PCA: SVD failed")
 	}
 	var v mat.Dense

@@ -74,6 +74,32 @@ func sourceFeatures(table spectro.PeakTable, gs, gt spectro.Grid, k int) (vec, a
 	return vec, anchorsTgt, anchorsSrc, mask
 }
 
+// sourceTables fits the peak tables of sources already on their grid (as
+// SourceFeatures does), on all cores, taking each from the fit cache when an
+// earlier run fitted the same values: generating from the same spectra again
+// — a notebook's next cell, several models scored on one test set — fits
+// them once. New fits are added to the cache in one write.
+func sourceTables(ons []*spectro.Spectrum, k int) []spectro.PeakTable {
+	tables := make([]spectro.PeakTable, len(ons))
+	var mu sync.Mutex
+	fresh := map[string]spectro.PeakTable{}
+	parallelFor(len(ons), func(i int) {
+		h := fitHash(ons[i].X, ons[i].Y, k)
+		if t, ok := lookupFit(h); ok {
+			tables[i] = t
+			return
+		}
+		tables[i] = fitPeaks(ons[i].X, ons[i].Y, k)
+		if tables[i] != nil {
+			mu.Lock()
+			fresh[h] = tables[i]
+			mu.Unlock()
+		}
+	})
+	storeFits(fresh)
+	return tables
+}
+
 func fitPeaks(x, y []float64, k int) spectro.PeakTable {
 	m, err := fit.Guess(x, y, lineshape.PseudoVoigt, fit.GuessOptions{MaxPeaks: k, Baseline: 0})
 	if err != nil {

@@ -184,17 +184,23 @@ func (g *Generator) Generate(srcs []*spectro.Spectrum, samples int, seed uint64)
 	var flat, peaks, anchors, mask []float32
 	ka := max(g.hp.inPeaks, 1)
 	kin := ka * distrib.Fields
-	for _, s := range srcs {
+	ons := make([]*spectro.Spectrum, len(srcs))
+	for i, s := range srcs {
 		if s.Modality != g.dir.From {
 			return nil, fmt.Errorf("%s is %s; this model translates %s", s.Name(), s.Modality, g.dir)
 		}
-		on, err := s.OnGrid(gs)
-		if err != nil {
+		if ons[i], err = s.OnGrid(gs); err != nil {
 			return nil, err
 		}
+	}
+	var tables []spectro.PeakTable
+	if g.hp.inPeaks > 0 {
+		tables = sourceTables(ons, g.hp.inPeaks)
+	}
+	for i, on := range ons {
 		flat = append(flat, f32(on.Y)...)
 		if g.hp.inPeaks > 0 {
-			v, at, _, am := SourceFeatures(on, gs, gt, g.hp.inPeaks)
+			v, at, _, am := sourceFeatures(tables[i], gs, gt, g.hp.inPeaks)
 			peaks, anchors, mask = append(peaks, v...), append(anchors, at...), append(mask, am...)
 		} else {
 			peaks, anchors, mask = append(peaks, make([]float32, kin)...), append(anchors, make([]float32, ka)...), append(mask, make([]float32, ka)...)
