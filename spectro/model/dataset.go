@@ -48,12 +48,12 @@ type Example struct {
 const TableSlots = 16
 
 // SourceFeatures fits a source spectrum already on grid gs (pseudo-Voigt, up
-// to k peaks) and returns its distribution vector and its peak positions as
-// anchors: normalised on the target grid gt and on gs, with a mask of the slots
-// that hold a peak inside the target range.
+// to k peaks; through the fit cache, as generation does) and returns its
+// distribution vector and its peak positions as anchors: normalised on the
+// target grid gt and on gs, with a mask of the slots that hold a peak inside
+// the target range.
 func SourceFeatures(s *spectro.Spectrum, gs, gt spectro.Grid, k int) (vec, anchorsTgt, anchorsSrc, mask []float32) {
-	table := fitPeaks(s.X, s.Y, k)
-	return sourceFeatures(table, gs, gt, k)
+	return sourceFeatures(sourceTables([]*spectro.Spectrum{s}, k)[0], gs, gt, k)
 }
 
 func sourceFeatures(table spectro.PeakTable, gs, gt spectro.Grid, k int) (vec, anchorsTgt, anchorsSrc, mask []float32) {

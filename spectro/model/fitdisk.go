@@ -7,6 +7,7 @@ import (
 	"encoding/binary"
 	"encoding/gob"
 	"encoding/hex"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -57,13 +58,19 @@ func fitHash(xs, y []float64, k int) string {
 	var b [8]byte
 	binary.LittleEndian.PutUint64(b[:], uint64(k))
 	h.Write(b[:])
-	for _, v := range [][]float64{{xs[0], xs[len(xs)-1], float64(len(xs))}, y} {
+	writeFloats(h, []float64{xs[0], xs[len(xs)-1], float64(len(xs))}, y)
+	return hex.EncodeToString(h.Sum(nil)[:16])
+}
+
+// writeFloats feeds the bits of each value to h, in order.
+func writeFloats(h io.Writer, vs ...[]float64) {
+	var b [8]byte
+	for _, v := range vs {
 		for _, f := range v {
 			binary.LittleEndian.PutUint64(b[:], math.Float64bits(f))
 			h.Write(b[:])
 		}
 	}
-	return hex.EncodeToString(h.Sum(nil)[:16])
 }
 
 func readFitFile(path string) map[string]spectro.PeakTable {

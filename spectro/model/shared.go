@@ -3,13 +3,10 @@ package model
 import (
 	"crypto/rand"
 	"crypto/sha256"
-	"encoding/binary"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"hash"
 	"io"
-	"math"
 	"os"
 	"path/filepath"
 
@@ -69,7 +66,7 @@ func TrainShared(cfg TrainConfig) (*Generator, error) {
 	if _, err := Train(cfg); err != nil {
 		return nil, err
 	}
-	if err := os.Rename(tmp, dir); err != nil && !errors.Is(err, os.ErrExist) {
+	if err := os.Rename(tmp, dir); err != nil {
 		if _, statErr := os.Stat(dir); statErr != nil { // not another program's model
 			return nil, fmt.Errorf("keeping the shared model: %w", err)
 		}
@@ -108,13 +105,7 @@ func sharedModelKey(cfg TrainConfig) (string, error) {
 
 func hashSpectrum(h hash.Hash, s *spectro.Spectrum) {
 	io.WriteString(h, string(s.Modality))
-	var b [8]byte
-	for _, v := range [][]float64{s.X, s.Y} {
-		for _, f := range v {
-			binary.LittleEndian.PutUint64(b[:], math.Float64bits(f))
-			h.Write(b[:])
-		}
-	}
+	writeFloats(h, s.X, s.Y)
 }
 
 func randomSuffix() string {
