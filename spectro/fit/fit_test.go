@@ -250,7 +250,7 @@ func TestFitBatch(t *testing.T) {
 	}
 }
 
-func benchData(b *testing.B) (x, y []float64, m *Model) {
+func benchData(b testing.TB) (x, y []float64, m *Model) {
 	rng := rand.New(rand.NewPCG(4, 4))
 	var t spectro.PeakTable
 	for k := 0; k < 8; k++ {

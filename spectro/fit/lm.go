@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 
-	"gonum.org/v1/gonum/mat"
 )
 
 // Options control the solver.
@@ -37,7 +36,8 @@ type problem struct {
 	free    []int // indices of free parameters
 	lo, hi  []float64
 	p       []float64 // full parameter vector (scratch)
-	f, jac  []float64 // model and full Jacobian (scratch)
+	f       []float64   // model (scratch)
+	jac     [][]float64 // full Jacobian, a row per parameter (scratch)
 	ties    []tiedParam
 	nfev    int
 }
@@ -86,7 +86,10 @@ func newProblem(x, y []float64, m *Model, o Options) (*problem, error) {
 	}
 	pr.p = m.Values()
 	pr.f = make([]float64, len(x))
-	pr.jac = make([]float64, len(x)*len(m.Params))
+	pr.jac = make([][]float64, len(m.Params))
+	for j := range pr.jac {
+		pr.jac[j] = make([]float64, len(x))
+	}
 	return pr, nil
 }
 
@@ -122,41 +125,52 @@ func (pr *problem) fill(r []float64) (float64, error) {
 	return ssr, nil
 }
 
-// jacobian fills J (N × free, the derivative of the model, weighted) and r.
-func (pr *problem) jacobian(q []float64, J *mat.Dense, r []float64) (float64, error) {
+// jacobian fills Jt (free × N: row j is the weighted derivative of the model
+// with respect to free parameter j, Jᵀ) and r.
+func (pr *problem) jacobian(q []float64, Jt [][]float64, r []float64) (float64, error) {
 	pr.expand(q)
-	nP := len(pr.p)
 	pr.m.evalJac(pr.x, pr.p, pr.f, pr.jac)
 	pr.nfev++
 	ssr, err := pr.fill(r)
 	if err != nil {
 		return 0, err
 	}
-	for _, t := range pr.ties {
-		args := make([]float64, len(t.tie.args))
-		for a, i := range t.tie.args {
-			args[a] = pr.p[i]
+	for j, i := range pr.free {
+		dst, src := Jt[j], pr.jac[i]
+		if pr.w == nil {
+			copy(dst, src)
+			continue
 		}
-		t.tie.f.Grad(nil, args, t.grad)
+		for n, w := range pr.w {
+			dst[n] = w * src[n]
+		}
+	}
+	if len(pr.ties) == 0 {
+		return ssr, nil
 	}
 	col := make(map[int]int, len(pr.free))
 	for j, i := range pr.free {
 		col[i] = j
 	}
-	for n := range pr.x {
-		row := pr.jac[n*nP : (n+1)*nP]
-		w := 1.0
-		if pr.w != nil {
-			w = pr.w[n]
+	for _, t := range pr.ties { // chain rule through ties: ∂f/∂q_j += ∂f/∂p_i · ∂p_i/∂q_j
+		args := make([]float64, len(t.tie.args))
+		for a, i := range t.tie.args {
+			args[a] = pr.p[i]
 		}
-		for j, i := range pr.free {
-			J.Set(n, j, w*row[i])
-		}
-		for _, t := range pr.ties { // chain rule through ties: ∂f/∂q_j += ∂f/∂p_i · ∂p_i/∂q_j
-			for a, i := range t.tie.args {
-				if j, ok := col[i]; ok {
-					J.Set(n, j, J.At(n, j)+w*row[t.index]*t.grad[a])
+		t.tie.f.Grad(nil, args, t.grad)
+		src := pr.jac[t.index]
+		for a, i := range t.tie.args {
+			j, ok := col[i]
+			if !ok {
+				continue
+			}
+			dst := Jt[j]
+			for n := range dst {
+				w := 1.0
+				if pr.w != nil {
+					w = pr.w[n]
 				}
+				dst[n] += w * src[n] * t.grad[a]
 			}
 		}
 	}

@@ -269,13 +269,45 @@ func (m *Model) split(p []float64) [][]float64 {
 
 // Eval writes the model at each x into out (len(x)) for parameter values p.
 func (m *Model) Eval(x, p, out []float64) {
-	qs := m.split(p)
-	for i, xv := range x {
-		v := 0.0
-		for k, pt := range m.Parts {
-			v += pt.Component.Eval(xv, qs[k])
+	for i := range out {
+		out[i] = 0
+	}
+	for k, pt := range m.Parts {
+		q := m.partParams(p, k)
+		if a, ok := pt.Component.(accumulator); ok {
+			a.Accumulate(x, q, out, nil)
+			continue
 		}
-		out[i] = v
+		for i, xv := range x {
+			out[i] += pt.Component.Eval(xv, q)
+		}
+	}
+}
+
+// accumulator is a component that evaluates (and differentiates) itself over
+// a whole axis at once, as lineshape.Shape.Accumulate does: it adds its values
+// to f and, when grads is not nil, writes grads[j][i] = ∂value(x[i])/∂p[j].
+// The fit's model and Jacobian go through it part by part, the hot path of
+// every fit.
+type accumulator interface {
+	Accumulate(x, p, f []float64, grads [][]float64)
+}
+
+// Accumulate is the peak's lineshape.Shape.Accumulate.
+func (c Peak) Accumulate(x, p, f []float64, grads [][]float64) { c.Shape.Accumulate(x, p, f, grads) }
+
+// Accumulate adds the polynomial at every x to f (and its basis to grads).
+func (c Polynomial) Accumulate(x, p, f []float64, grads [][]float64) {
+	for i, xv := range x {
+		t, tp, v := c.t(xv), 1.0, 0.0
+		for j := range p {
+			v += p[j] * tp
+			if grads != nil {
+				grads[j][i] = tp
+			}
+			tp *= t
+		}
+		f[i] += v
 	}
 }
 
@@ -299,24 +331,35 @@ func (m *Model) EvalComponents(x, p []float64) []ComponentCurve {
 }
 
 // evalJac writes the model into f and its Jacobian with respect to every
-// parameter into jac (row-major, len(x) × len(p)); parts without an analytic
-// gradient get central differences.
-func (m *Model) evalJac(x, p, f, jac []float64) {
-	nP := len(p)
-	qs := m.split(p)
-	for i, xv := range x {
-		row := jac[i*nP : (i+1)*nP]
-		v := 0.0
-		for k, pt := range m.Parts {
-			q := qs[k]
-			g := row[m.first[k] : m.first[k]+len(q)]
+// parameter into jac, parameter-major (jac[j] is ∂f/∂p[j] at every x); parts
+// without an analytic gradient get central differences.
+func (m *Model) evalJac(x, p, f []float64, jac [][]float64) {
+	for i := range f {
+		f[i] = 0
+	}
+	var buf [16]float64
+	for k, pt := range m.Parts {
+		q := m.partParams(p, k)
+		rows := jac[m.first[k] : m.first[k]+len(q)]
+		if a, ok := pt.Component.(accumulator); ok {
+			a.Accumulate(x, q, f, rows)
+			continue
+		}
+		g := buf[:0]
+		if len(q) > len(buf) {
+			g = make([]float64, len(q))
+		}
+		g = g[:len(q)]
+		for i, xv := range x {
 			val, ok := pt.Component.Grad(xv, q, g)
 			if !ok {
 				centralDiff(pt.Component, xv, q, g)
 			}
-			v += val
+			for j, v := range g {
+				rows[j][i] = v
+			}
+			f[i] += val
 		}
-		f[i] = v
 	}
 }
 

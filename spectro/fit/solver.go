@@ -23,6 +23,11 @@ import (
 // condition number: [J r] = QR is factored once per iterate (so Qᵀr comes
 // with R), and each trial λ costs only a QR of the small [R; √λ D].
 //
+// [J r] is kept transposed, a row per parameter (and r as the last row), and
+// factored as [J r]ᵀ = L·Q (LAPACK's LQ): R = Lᵀ. The Householder reflectors
+// then run along contiguous rows of N points instead of down columns N rows
+// apart, which is what makes the factorisation fast for N ≫ n.
+//
 // Bounds: a parameter on a bound whose gradient points outward is held for
 // the step (an active set), the others are projected onto the bounds.
 // Optionally each step gets geodesic acceleration (Options.Geodesic).
@@ -32,8 +37,9 @@ type solver struct {
 	n, N    int
 	q       []float64
 	ssr     float64
-	Jr, J   *mat.Dense // [J r], factored in place; J is its view
-	raw     blas64.General
+	rows    [][]float64    // the rows of raw
+	Jt      [][]float64    // Jᵀ, a row per free parameter: rows[:n]
+	raw     blas64.General // [J r]ᵀ ((n+1) × N), factored in place as L·Q
 	r, rt   []float64 // residuals at q, at the trial point
 	g, c    []float64 // Jᵀr, (Qᵀr)[:n]
 	D, norm []float64 // scaling, column norms
@@ -49,15 +55,17 @@ type solver struct {
 
 func newSolver(pr *problem, q0 []float64, o Options) *solver {
 	n, N := len(q0), len(pr.x)
-	s := &solver{pr: pr, o: o, n: n, N: N, Jr: mat.NewDense(N, n+1, nil),
+	s := &solver{pr: pr, o: o, n: n, N: N,
 		r: make([]float64, N), rt: make([]float64, N), g: make([]float64, n), c: make([]float64, n),
 		D: make([]float64, n), norm: make([]float64, n), tau: make([]float64, n+1),
 		sbuf: mat.NewDense(2*n, n, nil), rbuf: mat.NewDense(2*n, 1, nil)}
-	s.J = s.Jr.Slice(0, N, 0, n).(*mat.Dense)
-	s.raw = s.Jr.RawMatrix()
-	s.work = make([]float64, 1)
-	lapack64.Geqrf(s.raw, s.tau, s.work, -1) // workspace query
-	s.work = make([]float64, max(int(s.work[0]), N))
+	s.raw = blas64.General{Rows: n + 1, Cols: N, Stride: N, Data: make([]float64, (n+1)*N)}
+	s.rows = make([][]float64, n+1)
+	for j := range s.rows {
+		s.rows[j] = s.raw.Data[j*N : (j+1)*N]
+	}
+	s.Jt = s.rows[:n]
+	s.work = make([]float64, N) // for Ormlq on one vector
 	s.q = append([]float64(nil), q0...)
 	for j := range s.q {
 		s.q[j] = clamp(s.q[j], pr.lo[j], pr.hi[j])
@@ -65,26 +73,24 @@ func newSolver(pr *problem, q0 []float64, o Options) *solver {
 	return s
 }
 
-// at is R's entry (k, j) after factor.
-func (s *solver) at(k, j int) float64 { return s.raw.Data[k*s.raw.Stride+j] }
+// at is R's entry (k, j) after factor: L's entry (j, k).
+func (s *solver) at(k, j int) float64 { return s.raw.Data[j*s.raw.Stride+k] }
 
 // factor evaluates J and r at q, factors [J r] = QR and sets g, c, D.
 func (s *solver) factor() error {
 	var err error
-	if s.ssr, err = s.pr.jacobian(s.q, s.J, s.r); err != nil {
+	if s.ssr, err = s.pr.jacobian(s.q, s.Jt, s.r); err != nil {
 		return err
 	}
-	for i, v := range s.r {
-		s.Jr.Set(i, s.n, v)
-	}
+	copy(s.raw.Data[s.n*s.N:], s.r)
 	for j := 0; j < s.n; j++ {
-		s.norm[j] = mat.Norm(s.J.ColView(j), 2)
+		s.norm[j] = stableNorm(s.Jt[j])
 		s.D[j] = math.Max(s.D[j], s.norm[j])
 		if s.D[j] == 0 { // a parameter with no effect yet (an amplitude of 0): unit scale, as MINPACK
 			s.D[j] = 1
 		}
 	}
-	lapack64.Geqrf(s.raw, s.tau, s.work, len(s.work))
+	factorLQ(s.rows, s.tau)
 	for j := 0; j < s.n; j++ {
 		s.c[j] = s.at(j, s.n)
 	}
@@ -439,21 +445,21 @@ func (s *solver) accelerate(v, trial []float64) (bool, error) {
 		}
 		return false, err
 	}
-	jv := make([]float64, N) // Jv = Q·[Rv; 0]
+	jv := make([]float64, N) // Jv = Q·[Rv; 0], Q = the LQ's Qᵀ
 	for k := 0; k < n; k++ {
 		for j := k; j < n; j++ {
 			jv[k] += s.at(k, j) * v[j]
 		}
 	}
-	reflectors := blas64.General{Rows: N, Cols: n, Stride: s.raw.Stride, Data: s.raw.Data}
+	reflectors := blas64.General{Rows: n, Cols: N, Stride: s.raw.Stride, Data: s.raw.Data}
 	vec := blas64.General{Rows: N, Cols: 1, Stride: 1, Data: jv}
-	lapack64.Ormqr(blas.Left, blas.NoTrans, reflectors, s.tau[:n], vec, s.work, len(s.work))
+	lapack64.Ormlq(blas.Left, blas.Trans, reflectors, s.tau[:n], vec, s.work, len(s.work))
 	// The residuals are e = y − f, so f(q+hv) − f(q) = e(q) − e(q+hv); the
 	// acceleration's right-hand side is −f_vv.
 	for i := range jv {
 		jv[i] = -(2 / h) * ((s.r[i]-s.rt[i])/h - jv[i])
 	}
-	lapack64.Ormqr(blas.Left, blas.Trans, reflectors, s.tau[:n], vec, s.work, len(s.work))
+	lapack64.Ormlq(blas.Left, blas.NoTrans, reflectors, s.tau[:n], vec, s.work, len(s.work))
 	rows, _ := s.small.Dims()
 	rhs := s.rbuf.Slice(0, rows, 0, 1).(*mat.Dense)
 	rhs.Zero()
