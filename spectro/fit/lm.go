@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-
 )
 
 // Options control the solver.
@@ -35,7 +34,7 @@ type problem struct {
 	m       *Model
 	free    []int // indices of free parameters
 	lo, hi  []float64
-	p       []float64 // full parameter vector (scratch)
+	p       []float64   // full parameter vector (scratch)
 	f       []float64   // model (scratch)
 	jac     [][]float64 // full Jacobian, a row per parameter (scratch)
 	ties    []tiedParam

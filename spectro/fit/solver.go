@@ -40,9 +40,9 @@ type solver struct {
 	rows    [][]float64    // the rows of raw
 	Jt      [][]float64    // Jᵀ, a row per free parameter: rows[:n]
 	raw     blas64.General // [J r]ᵀ ((n+1) × N), factored in place as L·Q
-	r, rt   []float64 // residuals at q, at the trial point
-	g, c    []float64 // Jᵀr, (Qᵀr)[:n]
-	D, norm []float64 // scaling, column norms
+	r, rt   []float64      // residuals at q, at the trial point
+	g, c    []float64      // Jᵀr, (Qᵀr)[:n]
+	D, norm []float64      // scaling, column norms
 	tau     []float64
 	work    []float64
 	free    []int
