@@ -15,12 +15,13 @@ RACE_PKGS     := ./datasets/... ./spectro ./spectro/atomicfile ./spectro/chem ./
                  ./spectro/eval ./spectro/fit/... ./spectro/lineshape ./spectro/peaks ./spectro/plots ./spectro/preprocess \
                  ./spectro/retrieval ./kernels/nbrun
 
-.PHONY: all build demo test vet unit race fuzz torch-compare notebooks notebooks-refresh notebooks-html kernel bench lmfit-compare clean help
+.PHONY: all build demo demo-full test vet unit race fuzz torch-compare notebooks notebooks-refresh notebooks-html kernel bench lmfit-compare clean help
 
 all: build
 
 help:
 	@echo "make demo        run the main job on the embedded synthetic data (writes $(OUT)/)"
+	@echo "make demo-full   the demo and the paper's comparison of line-shape priors (three more trainings)"
 	@echo "make test        go vet, go test ./..., race tests, and all notebooks executed headless"
 	@echo "make race        go test -race on the packages that run no GoMLX graphs"
 	@echo "make fuzz        every fuzz target for FUZZTIME each (default 10m; not in CI)"
@@ -37,6 +38,10 @@ build:
 
 demo: build
 	./$(BIN) demo --out $(OUT)
+
+# The demo with the paper's comparison of line-shape priors (three more models).
+demo-full: build
+	./$(BIN) demo --out $(OUT) --prior-steps 300
 
 test: vet unit race notebooks
 

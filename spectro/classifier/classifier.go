@@ -15,7 +15,9 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"sort"
+	"sync"
 
 	"github.com/gomlx/gomlx/backends"
 	"github.com/gomlx/gomlx/pkg/core/dtypes"
@@ -186,28 +188,47 @@ func Pooled(v []float64, pool int) []float32 {
 func CrossValidate(b backends.Backend, items []eval.Labelled, kind, label, split string, folds int, settings string, seed uint64) (eval.Confusion, error) {
 	conf := eval.NewConfusion(items, label)
 	fold := Folds(items, split, folds, seed)
+	// The folds train at once, as many as there are cores: one small
+	// training keeps about one core busy on the pure-Go backend, and each
+	// fold's model depends only on its own data and the seed, so the pooled
+	// matrix is the same in any order.
+	preds := make([][]string, folds)
+	tests := make([][]eval.Labelled, folds)
+	errs := make([]error, folds)
+	sem := make(chan struct{}, max(1, runtime.GOMAXPROCS(0)))
+	var wg sync.WaitGroup
 	for f := range folds {
-		var trainI, testI []eval.Labelled
+		var trainI []eval.Labelled
 		for i, it := range items {
 			if fold[i] == f {
-				testI = append(testI, it)
+				tests[f] = append(tests[f], it)
 			} else {
 				trainI = append(trainI, it)
 			}
 		}
-		if len(testI) == 0 || len(trainI) == 0 {
+		if len(tests[f]) == 0 || len(trainI) == 0 {
 			continue
 		}
-		c, err := Train(b, trainI, kind, label, settings)
-		if err != nil {
-			return conf, err
-		}
-		pred, err := c.Predict(testI, kind)
-		if err != nil {
-			return conf, err
-		}
-		for i, it := range testI {
-			conf.Add(it.Label(label), pred[i])
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			c, err := Train(b, trainI, kind, label, settings)
+			if err == nil {
+				preds[f], err = c.Predict(tests[f], kind)
+			}
+			errs[f] = err
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return conf, err
+	}
+	for f := range folds {
+		for i, it := range tests[f] {
+			if preds[f] != nil {
+				conf.Add(it.Label(label), preds[f][i])
+			}
 		}
 	}
 	return conf, nil

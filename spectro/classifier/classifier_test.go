@@ -2,6 +2,9 @@ package classifier
 
 import (
 	"math"
+	"reflect"
+	"runtime"
+	"strings"
 	"testing"
 
 	"github.com/spectrogen-go/spectrogen/datasets/synth"
@@ -149,5 +152,47 @@ func TestFoldsKeepSpeciesTogether(t *testing.T) {
 		if n == 0 {
 			t.Errorf("fold %d is empty", k)
 		}
+	}
+}
+
+// Folds trained at once give the same pooled matrix as one after another,
+// and PerceptronTasks limits the perceptron to its tasks (the others show "—").
+func TestEvaluateLimitsPerceptronAndFoldsAreOrderFree(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains small models")
+	}
+	items := eval.Shuffled(synthetic(t), 2)[:120]
+	b := backend.MustNew("")
+	lso := Task{Label: "class", Split: "species"}
+	rep, err := Evaluate(b, items, []string{"source"}, Options{Seed: 1, PerceptronTasks: []Task{lso}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := rep.Accuracy["mlp"]["class"]["random"]["source"]; ok {
+		t.Error("the perceptron ran on the random split it was told to skip")
+	}
+	if _, ok := rep.Accuracy["nn1"]["class"]["random"]["source"]; !ok {
+		t.Error("1-NN must still cover every task")
+	}
+	if !strings.Contains(rep.Table(), "| class | random | perceptron (GoMLX) | — |") {
+		t.Errorf("skipped cells should read —:\n%s", rep.Table())
+	}
+	// The same folds trained one at a time (GOMAXPROCS 1) pool to the same matrix.
+	again := func() eval.Confusion {
+		c, err := CrossValidate(b, items, "source", "class", "species", 5, "", 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	parallel := again()
+	old := runtime.GOMAXPROCS(1)
+	serial := again()
+	runtime.GOMAXPROCS(old)
+	if !reflect.DeepEqual(parallel.Counts, serial.Counts) {
+		t.Errorf("folds at once %v, one at a time %v", parallel.Counts, serial.Counts)
+	}
+	if got := rep.Confusion[Key("mlp", lso, "source")]; !reflect.DeepEqual(got.Counts, parallel.Counts) {
+		t.Errorf("Evaluate's leave-species-out matrix %v differs from CrossValidate's %v", got.Counts, parallel.Counts)
 	}
 }

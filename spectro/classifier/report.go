@@ -2,6 +2,7 @@ package classifier
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/gomlx/gomlx/backends"
@@ -51,6 +52,10 @@ type Options struct {
 	Settings string // perceptron hyperparameters
 	Seed     uint64
 	Progress func(done, total int) // called after each method × task × kind
+	// PerceptronTasks, if not nil, limits the perceptron (a training per
+	// fold, kind and task) to these tasks; the others get 1-NN only and a
+	// "—" in the table. Nil: every task.
+	PerceptronTasks []Task
 }
 
 // Evaluate classifies items with every method, task and kind.
@@ -72,6 +77,10 @@ func Evaluate(b backends.Backend, items []eval.Labelled, kinds []string, opt Opt
 			}
 			r.Accuracy[m][t.Label][t.Split] = map[string]float64{}
 			sub := withLabel(items, t.Label)
+			if m == "mlp" && opt.PerceptronTasks != nil && !slices.Contains(opt.PerceptronTasks, t) {
+				done += len(kinds)
+				continue
+			}
 			for _, k := range kinds {
 				var c eval.Confusion
 				if m == "nn1" {
@@ -128,7 +137,11 @@ func (r *Report) Table() string {
 			}
 			fmt.Fprintf(&b, "| %s | %s | %s |", t.Label, split, MethodName(m))
 			for _, k := range r.Kinds {
-				fmt.Fprintf(&b, " %.3f |", r.Get(m, t, k))
+				if acc, ok := r.Accuracy[m][t.Label][t.Split][k]; ok {
+					fmt.Fprintf(&b, " %.3f |", acc)
+				} else {
+					b.WriteString(" — |")
+				}
 			}
 			fmt.Fprintf(&b, " %.3f |\n", r.Majority[t.Label])
 		}
