@@ -416,7 +416,7 @@ func demoClassify(step *demoStep, col *collection.Collection, g *model.Generator
 		return err
 	}
 	step.end("class from infrared %.3f, from generated Raman %.3f (perceptron, leave-species-out)", rep.Get("mlp", lso, "source"), rep.Get("mlp", lso, "generated"))
-	fmt.Fprintf(report, "\n## Classification\n\n%d samples. 1-NN is leave-one-out; the perceptron is 5-fold cross-validated (by species for leave-species-out). "+
+	fmt.Fprintf(report, "\n## Classification\n\n%d samples. 1-NN is leave-one-out; the perceptron is 5-fold cross-validated by species, on the class of unseen species only (`spectrogen classify` runs it on every task). "+
 		"\"generated\" is the demo model's Raman from each sample's infrared (the model saw the training species' Raman, so for them it is close to measured).\n\n%s\n![confusion](confusion.png)\n",
 		rep.N, rep.Table())
 	return nil
