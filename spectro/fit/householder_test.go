@@ -65,3 +65,48 @@ func TestFactorLQMatchesLapack(t *testing.T) {
 		}
 	}
 }
+
+// The Cholesky (Gram) path and the Householder path must give the same R and
+// Qᵀr up to the signs of R's rows on a well-conditioned fit, and the Gram
+// path must refuse nearly dependent columns.
+func TestGramPathMatchesHouseholder(t *testing.T) {
+	x, y, m := benchData(t)
+	pr, err := newProblem(x, y, m, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	q0 := make([]float64, len(pr.free))
+	for j, i := range pr.free {
+		q0[j] = m.Params[i].Value
+	}
+	gram, house := newSolver(pr, q0, Options{}), newSolver(pr, q0, Options{Geodesic: true})
+	if err := gram.factor(); err != nil {
+		t.Fatal(err)
+	}
+	if err := house.factor(); err != nil {
+		t.Fatal(err)
+	}
+	if gram.lq || !house.lq {
+		t.Fatalf("paths: gram.lq=%v, house.lq=%v", gram.lq, house.lq)
+	}
+	n := gram.n
+	for k := 0; k < n; k++ {
+		sign := math.Copysign(1, house.at(k, k))
+		for j := k; j <= n; j++ {
+			a, b := gram.at(k, j), sign*house.at(k, j)
+			if math.Abs(a-b) > 1e-6*(math.Abs(gram.at(k, k))+math.Abs(a)) {
+				t.Fatalf("R(%d, %d): Gram %g, Householder %g", k, j, a, b)
+			}
+		}
+	}
+	for j := range gram.g {
+		if d := math.Abs(gram.g[j] - house.g[j]); d > 1e-8*(1+math.Abs(house.g[j])) {
+			t.Fatalf("Jᵀr[%d]: Gram %g, Householder %g", j, gram.g[j], house.g[j])
+		}
+	}
+	// Two copies of one column: the Gram path must give way.
+	copy(gram.rows[1], gram.rows[0])
+	if gram.factorGram() {
+		t.Error("the Gram path accepted two equal columns")
+	}
+}

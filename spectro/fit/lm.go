@@ -8,9 +8,10 @@ import (
 
 // Options control the solver.
 type Options struct {
-	MaxEval int     // function evaluations (default 200·(free parameters + 1))
-	FTol    float64 // stop when an accepted step lowers χ² by less than this fraction (default 1e-10)
-	XTol    float64 // stop when a step changes the parameters by less than this fraction (default 1e-10)
+	MaxEval int // function evaluations (default 200·(free parameters + 1))
+	// FTol and XTol default to lmfit's (and MINPACK's recommended) √ε ≈ 1.5e-8.
+	FTol    float64 // stop when an accepted step lowers χ² by less than this fraction (default 1.5e-8)
+	XTol    float64 // stop when a step changes the parameters by less than this fraction (default 1.5e-8)
 	GTol    float64 // stop when the scaled gradient is below this (default 1e-10)
 	Weights []float64
 	// Geodesic adds geodesic acceleration to each step (Transtrum and
