@@ -27,6 +27,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -35,6 +36,7 @@ func main() {
 	outDir := flag.String("out", "out/notebooks", "folder for the executed notebooks")
 	timeout := flag.Duration("timeout", 20*time.Minute, "time limit per notebook")
 	storeOutputs := flag.Bool("store", false, "write each passing notebook back over its source with its outputs (make notebooks-refresh)")
+	jobs := flag.Int("jobs", 2, "notebooks executed at once (each is a kernel of its own; a model they share is trained once)")
 	flag.Parse()
 	args := flag.Args()
 	if len(args) == 0 {
@@ -62,41 +64,80 @@ func main() {
 		os.Setenv("SPECTRO_SHARED_MODELS", dir)
 		cleanup = func() { os.RemoveAll(dir) }
 	}
-	ok := runAll(nbs, *kernel, *outDir, *timeout, *storeOutputs)
+	ok := runAll(nbs, *kernel, *outDir, *timeout, *storeOutputs, *jobs)
 	cleanup()
 	if !ok {
 		os.Exit(1)
 	}
 }
 
-// runAll runs and checks the notebooks (storing them with store) and prints
-// a line each and a total; it reports whether all passed.
-func runAll(nbs []string, kernel, outDir string, timeout time.Duration, storeOutputs bool) bool {
+// runAll runs and checks the notebooks (storing them with store), jobs at a
+// time in their order, and prints a line each as it ends and a summary; it
+// reports whether all passed. Running two at once fills the core a notebook
+// leaves idle while GoNB compiles a cell or a cell plots.
+func runAll(nbs []string, kernel, outDir string, timeout time.Duration, storeOutputs bool, jobs int) bool {
+	type result struct {
+		err  error
+		took time.Duration
+	}
+	results := make([]result, len(nbs))
+	start := time.Now()
+	var mu sync.Mutex
+	next := 0
+	var wg sync.WaitGroup
+	for range max(1, jobs) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				mu.Lock()
+				i := next
+				next++
+				mu.Unlock()
+				if i >= len(nbs) {
+					return
+				}
+				nb := nbs[i]
+				t0 := time.Now()
+				err := run(nb, kernel, outDir, timeout)
+				if err == nil && storeOutputs {
+					err = store(filepath.Join(outDir, filepath.Base(nb)), nb)
+				} else if err == nil {
+					err = checkStored(nb)
+				}
+				results[i] = result{err, time.Since(t0)}
+				mu.Lock()
+				printResult(nb, err, results[i].took)
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
 	passed, failed := 0, 0
-	var total time.Duration
-	for _, nb := range nbs {
-		start := time.Now()
-		err := run(nb, kernel, outDir, timeout)
-		if err == nil && storeOutputs {
-			err = store(filepath.Join(outDir, filepath.Base(nb)), nb)
-		} else if err == nil {
-			err = checkStored(nb)
-		}
-		total += time.Since(start)
-		status := "ok  "
-		if err != nil {
-			status = "FAIL"
+	var sum time.Duration
+	for _, r := range results {
+		sum += r.took
+		if r.err != nil {
 			failed++
 		} else {
 			passed++
 		}
-		fmt.Printf("%s %-45s %6.1fs\n", status, nb, time.Since(start).Seconds())
-		if err != nil {
-			fmt.Println(indent(err.Error()))
-		}
 	}
-	fmt.Printf("notebooks: %d passed, %d failed, %.0fs in all\n", passed, failed, total.Seconds())
+	fmt.Printf("%.0fs in all, %d notebooks at a time (%.0fs of notebook time)\n", time.Since(start).Seconds(), max(1, jobs), sum.Seconds())
+	fmt.Printf("notebooks: %d passed, %d failed\n", passed, failed)
 	return failed == 0
+}
+
+// printResult prints one notebook's line (and its error, indented).
+func printResult(nb string, err error, took time.Duration) {
+	status := "ok  "
+	if err != nil {
+		status = "FAIL"
+	}
+	fmt.Printf("%s %-45s %6.1fs\n", status, nb, took.Seconds())
+	if err != nil {
+		fmt.Println(indent(err.Error()))
+	}
 }
 
 func collect(args []string) ([]string, error) {

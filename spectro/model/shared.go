@@ -33,8 +33,8 @@ func SharedDir() (string, error) {
 // the notebooks, each a kernel of its own, and every GoNB cell a program —
 // train it once. cfg.OutDir is ignored. A model is trained in a folder of
 // its own and renamed into place when complete, so a run killed while
-// training leaves nothing another program would take for a model, and two
-// programs training at once keep the first complete one.
+// training leaves nothing another program would take for a model; a program
+// that needs a model another is training waits for it (a lock file beside it).
 func TrainShared(cfg TrainConfig) (*Generator, error) {
 	root, err := SharedDir()
 	if err != nil {
@@ -56,6 +56,16 @@ func TrainShared(cfg TrainConfig) (*Generator, error) {
 	}
 	if err := os.MkdirAll(root, 0o755); err != nil {
 		return nil, err
+	}
+	// One program trains a model at a time; the others wait for it and load
+	// what it made (notebooks run side by side need the same model).
+	unlock, err := lockFile(filepath.Join(root, key+".lock"))
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	if g, err := Load(dir, cfg.Backend); err == nil {
+		return g, nil
 	}
 	tmp, err := os.MkdirTemp(root, key+".training-")
 	if err != nil {

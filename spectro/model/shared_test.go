@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/spectrogen-go/spectrogen/spectro"
@@ -34,7 +35,7 @@ func TestTrainSharedTrainsOnce(t *testing.T) {
 	}
 	entries, _ := os.ReadDir(root)
 	for _, e := range entries {
-		if !strings.Contains(e.Name(), ".training-") {
+		if !strings.Contains(e.Name(), ".training-") && !strings.HasSuffix(e.Name(), ".lock") {
 			steps++
 		}
 	}
@@ -57,4 +58,60 @@ func TestTrainSharedTrainsOnce(t *testing.T) {
 	if _, err := TrainShared(TrainConfig{Data: "somewhere"}); err == nil {
 		t.Error("a data folder: want an error (TrainShared takes data in memory)")
 	}
+}
+
+// Programs that need one shared model at once train it once: the others wait
+// for the first and load its model (a lock beside the model).
+func TestTrainSharedAtOnceTrainsOnce(t *testing.T) {
+	root := t.TempDir()
+	t.Setenv("SPECTRO_SHARED_MODELS", root)
+	trainP, valP := tinyData(t)
+	log := &lockedBuffer{}
+	cfg := TrainConfig{From: spectro.Infrared, To: spectro.Raman, Steps: 4, Settings: tiny, TrainPairs: trainP, ValPairs: valP, Log: log}
+	gens := make([]*Generator, 3)
+	errs := make([]error, 3)
+	var wg sync.WaitGroup
+	for i := range gens {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			gens[i], errs[i] = TrainShared(cfg)
+		}()
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Fatalf("call %d: %v", i, err)
+		}
+		if gens[i].Info.Training.Seconds != gens[0].Info.Training.Seconds {
+			t.Errorf("call %d got a model trained separately (%.4f s vs %.4f s)", i, gens[i].Info.Training.Seconds, gens[0].Info.Training.Seconds)
+		}
+	}
+	if n := strings.Count(log.String(), "completed:"); n != 1 {
+		t.Errorf("%d trainings ran, want 1:\n%s", n, log.String())
+	}
+	entries, _ := os.ReadDir(root)
+	for _, e := range entries {
+		if strings.Contains(e.Name(), ".training-") {
+			t.Errorf("a training folder was left behind: %s", e.Name())
+		}
+	}
+}
+
+// lockedBuffer is a log several trainings may write at once.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
