@@ -81,6 +81,14 @@ func runAll(nbs []string, kernel, outDir string, timeout time.Duration, storeOut
 		took time.Duration
 	}
 	results := make([]result, len(nbs))
+	// The longest first (by the time stored with their outputs), so the
+	// last to finish is a short one.
+	order := make([]int, len(nbs))
+	secs := make([]float64, len(nbs))
+	for i, nb := range nbs {
+		order[i], secs[i] = i, storedSeconds(nb)
+	}
+	sort.SliceStable(order, func(a, b int) bool { return secs[order[a]] > secs[order[b]] })
 	start := time.Now()
 	var mu sync.Mutex
 	next := 0
@@ -91,17 +99,18 @@ func runAll(nbs []string, kernel, outDir string, timeout time.Duration, storeOut
 			defer wg.Done()
 			for {
 				mu.Lock()
-				i := next
-				next++
-				mu.Unlock()
-				if i >= len(nbs) {
+				if next >= len(nbs) {
+					mu.Unlock()
 					return
 				}
+				i := order[next]
+				next++
+				mu.Unlock()
 				nb := nbs[i]
 				t0 := time.Now()
 				err := run(nb, kernel, outDir, timeout)
 				if err == nil && storeOutputs {
-					err = store(filepath.Join(outDir, filepath.Base(nb)), nb)
+					err = store(filepath.Join(outDir, filepath.Base(nb)), nb, time.Since(t0))
 				} else if err == nil {
 					err = checkStored(nb)
 				}

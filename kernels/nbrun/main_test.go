@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestCheck(t *testing.T) {
@@ -57,11 +58,14 @@ func TestStoreRecordsHashAndScrubsPaths(t *testing.T) {
 		t.Fatalf("a notebook never refreshed: %v, want 'no stored outputs'", err)
 	}
 	write(executed, nb("x := 1", outputs))
-	if err := store(executed, dest); err != nil {
+	if err := store(executed, dest, 42*time.Second); err != nil {
 		t.Fatal(err)
 	}
 	if err := checkStored(dest); err != nil {
 		t.Fatalf("freshly stored notebook: %v", err)
+	}
+	if got := storedSeconds(dest); got != 42 {
+		t.Errorf("stored time %g s, want 42 (runs start the longest notebook first)", got)
 	}
 	got, _ := os.ReadFile(dest)
 	for _, bad := range []string{wd, os.TempDir() + "/gonb_123", "iopub"} {
@@ -85,7 +89,7 @@ func TestStoreRecordsHashAndScrubsPaths(t *testing.T) {
 	// A figure over the limit is refused, and the committed copy is kept.
 	big := base64.StdEncoding.EncodeToString(make([]byte, maxImageBytes+1))
 	write(executed, nb("x := 1", `{"output_type": "display_data", "data": {"image/png": "`+big+`"}, "metadata": {}}`))
-	if err := store(executed, dest); err == nil || !strings.Contains(err.Error(), "KB") {
+	if err := store(executed, dest, time.Second); err == nil || !strings.Contains(err.Error(), "KB") {
 		t.Errorf("oversized figure: %v, want a size error", err)
 	}
 	if err := checkStored(dest); err != nil {

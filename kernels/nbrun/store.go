@@ -7,10 +7,12 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/spectrogen-go/spectrogen/spectro/atomicfile"
 )
@@ -21,6 +23,9 @@ import (
 const (
 	metadataKey = "spectrogen"
 	codeHashKey = "code_sha256"
+	// secondsKey is how long the notebook took when stored: runs start the
+	// longest first, so two at a time finish close together.
+	secondsKey = "seconds"
 	// maxImageBytes bounds each stored figure (PNG bytes, decoded).
 	maxImageBytes = 300 << 10
 )
@@ -59,6 +64,19 @@ func storedHash(nb map[string]any) string {
 	sg, _ := meta[metadataKey].(map[string]any)
 	s, _ := sg[codeHashKey].(string)
 	return s
+}
+
+// storedSeconds is how long the notebook at path took when its outputs were
+// stored (0 if unknown or unreadable).
+func storedSeconds(path string) float64 {
+	nb, err := readNotebook(path)
+	if err != nil {
+		return 0
+	}
+	meta, _ := nb["metadata"].(map[string]any)
+	sg, _ := meta[metadataKey].(map[string]any)
+	v, _ := sg[secondsKey].(float64)
+	return v
 }
 
 // checkStored fails when a committed notebook's outputs are missing or were
@@ -146,7 +164,7 @@ func (s *scrubber) text(t string) string {
 // machine paths, per-cell execution timestamps dropped (they would make every
 // refresh a diff), each image checked against maxImageBytes, and the code hash
 // recorded.
-func store(executed, dest string) error {
+func store(executed, dest string, took time.Duration) error {
 	nb, err := readNotebook(executed)
 	if err != nil {
 		return err
@@ -188,7 +206,7 @@ func store(executed, dest string) error {
 		meta = map[string]any{}
 		nb["metadata"] = meta
 	}
-	meta[metadataKey] = map[string]any{codeHashKey: codeHash(nb)}
+	meta[metadataKey] = map[string]any{codeHashKey: codeHash(nb), secondsKey: math.Round(took.Seconds())}
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
