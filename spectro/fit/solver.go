@@ -106,6 +106,9 @@ func (s *solver) factorGram() bool {
 		}
 	}
 	for j := 0; j < m; j++ {
+		for i := 0; i < j; i++ {
+			R[j*m+i] = 0
+		}
 		v := G[j*m+j]
 		for k := 0; k < j; k++ {
 			v -= R[k*m+j] * R[k*m+j]
@@ -125,9 +128,6 @@ func (s *solver) factorGram() bool {
 				w -= R[k*m+j] * R[k*m+i]
 			}
 			R[j*m+i] = w / d
-		}
-		for i := 0; i < j; i++ {
-			R[j*m+i] = 0
 		}
 	}
 	return true

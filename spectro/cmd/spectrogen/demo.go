@@ -89,7 +89,7 @@ func runDemo(ctx context.Context, args []string) error {
 	// the main one): off by default so a first run stays short; notebooks 03
 	// and 07 compare the priors too.
 	priorSteps := fs.Int("prior-steps", 0, "training steps of each model in the paper's comparison of line-shape priors (0: skip it; 300 is a fair comparison)")
-	settings := fs.String("set", "", "hyperparameters of the demo's models, e.g. \"learning_rate=0.002\"")
+	settings := fs.String("set", "", "hyperparameters of the demo's main model, e.g. \"learning_rate=0.002\"")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
