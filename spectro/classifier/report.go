@@ -53,8 +53,8 @@ type Options struct {
 	Seed     uint64
 	Progress func(done, total int) // called after each method × task × kind
 	// PerceptronTasks, if not nil, limits the perceptron (a training per
-	// fold, kind and task) to these tasks; the others get 1-NN only and a
-	// "—" in the table. Nil: every task.
+	// fold, kind and task) to these tasks; the others get 1-NN only (the
+	// table leaves out the perceptron's rows for them). Nil: every task.
 	PerceptronTasks []Task
 }
 
@@ -134,6 +134,9 @@ func (r *Report) Table() string {
 			split := "random"
 			if t.Split == "species" {
 				split = "leave-species-out"
+			}
+			if len(r.Accuracy[m][t.Label][t.Split]) == 0 {
+				continue // a method not run on this task (Options.PerceptronTasks)
 			}
 			fmt.Fprintf(&b, "| %s | %s | %s |", t.Label, split, MethodName(m))
 			for _, k := range r.Kinds {
