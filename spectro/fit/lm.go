@@ -9,9 +9,11 @@ import (
 // Options control the solver.
 type Options struct {
 	MaxEval int // function evaluations (default 200·(free parameters + 1))
-	// FTol and XTol default to lmfit's (and MINPACK's recommended) √ε ≈ 1.5e-8.
-	FTol    float64 // stop when an accepted step lowers χ² by less than this fraction (default 1.5e-8)
-	XTol    float64 // stop when a step changes the parameters by less than this fraction (default 1.5e-8)
+	// FTol and XTol are stricter by default than lmfit's leastsq (√ε ≈
+	// 1.5e-8, LmfitTol), so fitted tables do not depend on where a loose
+	// stop fell; comparisons with lmfit set LmfitTol on both.
+	FTol    float64 // stop when an accepted step lowers χ² by less than this fraction (default 1e-10)
+	XTol    float64 // stop when a step changes the parameters by less than this fraction (default 1e-10)
 	GTol    float64 // stop when the scaled gradient is below this (default 1e-10)
 	Weights []float64
 	// Geodesic adds geodesic acceleration to each step (Transtrum and
@@ -26,6 +28,10 @@ type Options struct {
 	// problems where a bold first step lands on a plateau.
 	Restarts int
 }
+
+// LmfitTol is lmfit's (and MINPACK's recommended) ftol and xtol for
+// leastsq, √ε: what a like-for-like comparison with lmfit sets.
+const LmfitTol = 1.5e-8
 
 // ErrNonFinite reports a model that produced NaN or Inf.
 var ErrNonFinite = errors.New("the model produced a non-finite value")

@@ -356,10 +356,10 @@ func solveFrom(pr *problem, q0 []float64, o Options, factor float64) (q []float6
 		o.MaxEval = 200 * (len(q0) + 1)
 	}
 	if o.FTol == 0 {
-		o.FTol = 1.5e-8
+		o.FTol = 1e-10
 	}
 	if o.XTol == 0 {
-		o.XTol = 1.5e-8
+		o.XTol = 1e-10
 	}
 	if o.GTol == 0 {
 		o.GTol = 1e-10

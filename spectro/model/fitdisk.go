@@ -27,7 +27,7 @@ import (
 
 // fitCacheVersion changes when the fit settings that prepare uses change
 // (shape, MaxEval, baseline, the solver), so old tables are not reused.
-const fitCacheVersion = "v3 trust-region solver (Gram/LQ, tol 1.5e-8), pvoigt maxeval=300 baseline=0"
+const fitCacheVersion = "v3 trust-region solver (Gram/LQ), pvoigt maxeval=300 baseline=0"
 
 var diskFits struct {
 	sync.Mutex

@@ -118,7 +118,8 @@ func runBench(ctx context.Context, args []string) error {
 		w = runtime.GOMAXPROCS(0)
 	}
 	start := time.Now()
-	results := fit.FitBatch(ctx, jobs, fit.Options{}, w, progressLine("fitted", len(jobs)))
+	// lmfit's leastsq stops at ftol = xtol = 1.5e-8: the same rule on both sides.
+	results := fit.FitBatch(ctx, jobs, fit.Options{FTol: fit.LmfitTol, XTol: fit.LmfitTol}, w, progressLine("fitted", len(jobs)))
 	elapsed := time.Since(start)
 	r2 := make([]float64, 0, len(results))
 	failed := 0
