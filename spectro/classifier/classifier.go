@@ -207,6 +207,7 @@ func CrossValidate(b backends.Backend, items []eval.Labelled, kind, label, split
 			}
 		}
 		if len(tests[f]) == 0 || len(trainI) == 0 {
+			tests[f] = nil // nothing to train on or to test: the fold adds no prediction
 			continue
 		}
 		wg.Add(1)
@@ -226,9 +227,7 @@ func CrossValidate(b backends.Backend, items []eval.Labelled, kind, label, split
 	}
 	for f := range folds {
 		for i, it := range tests[f] {
-			if preds[f] != nil {
-				conf.Add(it.Label(label), preds[f][i])
-			}
+			conf.Add(it.Label(label), preds[f][i])
 		}
 	}
 	return conf, nil

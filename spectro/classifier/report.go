@@ -140,11 +140,7 @@ func (r *Report) Table() string {
 			}
 			fmt.Fprintf(&b, "| %s | %s | %s |", t.Label, split, MethodName(m))
 			for _, k := range r.Kinds {
-				if acc, ok := r.Accuracy[m][t.Label][t.Split][k]; ok {
-					fmt.Fprintf(&b, " %.3f |", acc)
-				} else {
-					b.WriteString(" — |")
-				}
+				fmt.Fprintf(&b, " %.3f |", r.Get(m, t, k))
 			}
 			fmt.Fprintf(&b, " %.3f |\n", r.Majority[t.Label])
 		}

@@ -258,15 +258,6 @@ func (m *Model) partParams(p []float64, k int) []float64 {
 	return p[m.first[k]:end]
 }
 
-// split returns each part's slice of the parameter vector p.
-func (m *Model) split(p []float64) [][]float64 {
-	qs := make([][]float64, len(m.Parts))
-	for k := range qs {
-		qs[k] = m.partParams(p, k)
-	}
-	return qs
-}
-
 // Eval writes the model at each x into out (len(x)) for parameter values p.
 func (m *Model) Eval(x, p, out []float64) {
 	for i := range out {
