@@ -3,6 +3,7 @@ package formats
 import (
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"strconv"
 	"strings"
@@ -72,6 +73,9 @@ func ReadDIF(r io.Reader, name string) (*DIFFile, error) {
 			p, err := difRow(strings.Fields(t), cols)
 			if err != nil {
 				return nil, errAt(name, ln, "%v", err)
+			}
+			if n := len(d.Peaks); n > 0 && d.Peaks[n-1] == p {
+				continue // many RRUFF DIF files repeat their last row: one reflection, not two
 			}
 			d.Peaks = append(d.Peaks, p)
 		case strings.HasPrefix(up, "CELL PARAMETERS:"):
@@ -145,12 +149,34 @@ func difRow(fs []string, cols map[string]int) (DIFPeak, error) {
 	return p, nil
 }
 
+// The instrument profile a DIF line list is rendered with (the evaluation
+// protocol's): each reflection a pseudo-Voigt of this FWHM (°2θ) and
+// Lorentzian fraction, on a DIFStep grid over the XRD range.
+const (
+	DIFProfileFWHM = 0.15
+	DIFProfileEta  = 0.5
+	DIFStep        = 0.01
+)
+
+// TwoThetaFor is the reflection's angle (°) for wavelength lambda (Å), from its
+// d-spacing (the column that agrees with h k l; in many RRUFF files the 2θ
+// column departs from Bragg's law by up to 0.15°), or the file's 2θ for a row
+// without d. ok is false where lambda cannot reach the reflection.
+func (p DIFPeak) TwoThetaFor(lambda float64) (float64, bool) {
+	if p.D > 0 {
+		return spectro.BraggTwoTheta(p.D, lambda)
+	}
+	return p.TwoTheta, true
+}
+
 // PeakTable returns the reflections as pseudo-Voigt peaks of the given FWHM
-// (°2θ) and Lorentzian fraction eta.
+// (°2θ) and Lorentzian fraction eta, at their Cu Kα angles.
 func (d *DIFFile) PeakTable(fwhm, eta float64) spectro.PeakTable {
-	t := make(spectro.PeakTable, len(d.Peaks))
-	for i, p := range d.Peaks {
-		t[i] = spectro.Peak{Center: p.TwoTheta, FWHM: fwhm, Height: p.Intensity, Eta: eta}
+	t := make(spectro.PeakTable, 0, len(d.Peaks))
+	for _, p := range d.Peaks {
+		if tt, ok := p.TwoThetaFor(spectro.CuKAlpha); ok && p.Intensity > 0 {
+			t = append(t, spectro.Peak{Center: tt, FWHM: fwhm, Height: p.Intensity, Eta: eta})
+		}
 	}
 	return t
 }
@@ -163,4 +189,23 @@ func (d *DIFFile) Spectrum(g spectro.Grid, fwhm, eta float64) (*spectro.Spectrum
 	}
 	s.Meta = d.Meta.Clone()
 	return s, nil
+}
+
+// Pattern is the line list as the evaluation protocol renders it: Cu Kα 2θ
+// from d, each line a pseudo-Voigt (DIFProfileFWHM, DIFProfileEta) of its
+// listed intensity, summed every DIFStep over the XRD grid's range. It is an
+// error when no reflection falls in that range.
+func (d *DIFFile) Pattern() (*spectro.Spectrum, error) {
+	xg := spectro.DefaultGrid(spectro.XRD)
+	in := 0
+	for _, p := range d.PeakTable(DIFProfileFWHM, DIFProfileEta) {
+		if p.Center >= xg.Start && p.Center <= xg.Stop {
+			in++
+		}
+	}
+	if in == 0 {
+		return nil, errAt(d.Meta.Source, 0, "no reflection between %g° and %g° 2θ (Cu Kα)", xg.Start, xg.Stop)
+	}
+	n := int(math.Round((xg.Stop-xg.Start)/DIFStep)) + 1
+	return d.Spectrum(spectro.Grid{Start: xg.Start, Stop: xg.Stop, N: n}, DIFProfileFWHM, DIFProfileEta)
 }

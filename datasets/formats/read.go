@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -41,10 +42,11 @@ const (
 	SpectroGen
 	Delimited
 	DIF
+	PLV
 )
 
 func (f Format) String() string {
-	return [...]string{"unknown", "RRUFF text", "JCAMP-DX", "SpectroGen release", "delimited text", "RRUFF DIF peak list"}[f]
+	return [...]string{"unknown", "RRUFF text", "JCAMP-DX", "SpectroGen release", "delimited text", "RRUFF DIF peak list", "PLV powder pattern"}[f]
 }
 
 // Options steer reading.
@@ -53,6 +55,10 @@ type Options struct {
 	Modality spectro.Modality
 	// Format forces a format instead of detecting it.
 	Format Format
+	// Wavelength (Å) of a diffraction pattern whose file does not state one
+	// (by value or anode). 0: Cu Kα, the laboratory standard and RRUFF's. A
+	// pattern is converted to the Cu Kα 2θ axis through its d-spacings.
+	Wavelength float64
 }
 
 // MaxFileSize bounds what ReadFile loads (spectra are far smaller: a
@@ -105,6 +111,8 @@ func Read(r io.Reader, name string, opts Options) (*spectro.Spectrum, error) {
 		s, err = parseJCAMP(data, name)
 	case SpectroGen, Delimited:
 		s, err = parseDelimited(data, name)
+	case PLV:
+		s, err = parsePLV(data, name)
 	case DIF:
 		return nil, errAt(name, 0, "a DIF file is a peak list: read it with ReadDIF")
 	default:
@@ -124,6 +132,9 @@ func Read(r io.Reader, name string, opts Options) (*spectro.Spectrum, error) {
 		return nil, errAt(name, 0, "cannot tell the modality (raman, infrared or xrd) from the file, its name or its folder; give it explicitly")
 	}
 	t, err := s.Tidy()
+	if err == nil && t.Modality == spectro.XRD {
+		t, err = onCuKAlpha(t, format, opts)
+	}
 	if err != nil {
 		var pe *ParseError
 		if errors.As(err, &pe) {
@@ -132,6 +143,34 @@ func Read(r io.Reader, name string, opts Options) (*spectro.Spectrum, error) {
 		return nil, errAt(name, 0, "%v", strings.TrimPrefix(err.Error(), name+": "))
 	}
 	return t, nil
+}
+
+// onCuKAlpha moves a diffraction pattern to the protocol's Cu Kα 2θ axis:
+// with the wavelength its file states, else opts.Wavelength, else as Cu Kα
+// already. A PLV file comes from instruments of other anodes, so it must say.
+func onCuKAlpha(s *spectro.Spectrum, format Format, opts Options) (*spectro.Spectrum, error) {
+	lambda, ok, err := statedWavelength(s.Meta)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		lambda = opts.Wavelength
+	}
+	if lambda == 0 {
+		if format == PLV {
+			return nil, fmt.Errorf("the PLV header states no wavelength (no \"K-Alpha 1=\" or \"Anode=\" line): give it (--wavelength 1.78897 or --wavelength Co)")
+		}
+		lambda = spectro.CuKAlpha
+	}
+	for i, x := range s.X {
+		if !(x > 0 && x < 180) {
+			return nil, fmt.Errorf("point %d: 2θ = %g° is outside (0°, 180°): not a diffraction angle", i+1, x)
+		}
+	}
+	if math.Abs(lambda-spectro.CuKAlpha) < 1e-6 {
+		return s, nil
+	}
+	return spectro.ToCuKAlpha(s, lambda)
 }
 
 // Detect guesses a file's format from its first bytes.
@@ -150,6 +189,8 @@ func Detect(data []byte) Format {
 			return JCAMP
 		}
 		return RRUFF
+	case bytes.Contains(bytes.SplitN(upper, []byte("\n"), 2)[0], []byte(plvMagic)):
+		return PLV
 	case bytes.Contains(upper, []byte("2-THETA")) && bytes.Contains(upper, []byte("INTENSITY")):
 		return DIF
 	}

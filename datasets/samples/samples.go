@@ -38,7 +38,7 @@ type Options struct {
 }
 
 // spectrumExt are the extensions LoadDir reads.
-var spectrumExt = map[string]bool{".txt": true, ".csv": true, ".tsv": true, ".dat": true, ".xy": true, ".jdx": true, ".dx": true, ".jcamp": true, ".dif": true}
+var spectrumExt = map[string]bool{".txt": true, ".csv": true, ".tsv": true, ".dat": true, ".xy": true, ".jdx": true, ".dx": true, ".jcamp": true, ".dif": true, ".plv": true}
 
 // sideFileExt are files that live beside spectra (ground truth, notes, figures)
 // and are passed over without being reported.
@@ -310,8 +310,24 @@ func add(c *collection.Collection, byKey map[string]*collection.Sample, f parsed
 		return s
 	}
 	if f.dif != nil {
-		s := sample(opts.Key(f.path, nil))
-		s.Peaks[spectro.XRD] = f.dif.PeakTable(0.1, 0.5)
+		// A line list is paired like a measured pattern: rendered with the
+		// protocol's instrument profile; its lines are the pattern's peak table.
+		pat, err := f.dif.Pattern()
+		if err != nil {
+			c.Errors = append(c.Errors, collection.FileError{Path: f.path, Err: err})
+			return
+		}
+		key := opts.Key(f.path, nil)
+		if id := fileID(key, f.path, spectro.XRD); id != "" {
+			if seenFile[id] {
+				c.Duplicates++
+				return
+			}
+			seenFile[id] = true
+		}
+		s := sample(key)
+		s.Spectra[spectro.XRD] = append(s.Spectra[spectro.XRD], pat)
+		s.Peaks[spectro.XRD] = append(s.Peaks[spectro.XRD], f.dif.PeakTable(formats.DIFProfileFWHM, formats.DIFProfileEta)...)
 		fill(s, f.dif.Meta)
 		return
 	}

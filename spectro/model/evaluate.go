@@ -27,12 +27,18 @@ type Report struct {
 	// both (a split by sample: many RRUFF species have one sample, so a new
 	// sample is often a new species too). Over cross-validation folds the
 	// pairs are pooled.
-	Subsets   []Subset                 `json:"subsets,omitempty"`
-	Scores    []eval.Scores            `json:"-"` // the model's, per test pair
-	Generated []Generated              `json:"-"`
-	Test      []Example                `json:"-"`
-	baseline  map[string][]eval.Scores // per baseline, per test pair
-	known     []bool                   // per test pair: its species is in the training pairs
+	Subsets []Subset `json:"subsets,omitempty"`
+	// Coverage is how much of the measured spectra the model's band holds
+	// (the evaluation protocol's band coverage; a calibrated 90 % band holds
+	// 0.85–0.95). Calibrated says whether the band was the calibrated one.
+	Coverage   *eval.CoverageSummary    `json:"coverage,omitempty"`
+	Calibrated bool                     `json:"band_calibrated"`
+	Scores     []eval.Scores            `json:"-"` // the model's, per test pair
+	coverage   []eval.Coverage          // per test pair
+	Generated  []Generated              `json:"-"`
+	Test       []Example                `json:"-"`
+	baseline   map[string][]eval.Scores // per baseline, per test pair
+	known      []bool                   // per test pair: its species is in the training pairs
 }
 
 // Subset is the model's and the baselines' scores on part of the test pairs.
@@ -41,10 +47,11 @@ type Subset struct {
 	N         int                     `json:"n"`
 	Model     eval.Summary            `json:"model"`
 	Baselines map[string]eval.Summary `json:"baselines"`
+	Coverage  *eval.CoverageSummary   `json:"coverage,omitempty"`
 }
 
 // subsets splits per-pair scores into known and new species; nil unless both occur.
-func subsets(model []eval.Scores, base map[string][]eval.Scores, known []bool) []Subset {
+func subsets(model []eval.Scores, base map[string][]eval.Scores, cov []eval.Coverage, known []bool) []Subset {
 	var out []Subset
 	for _, want := range []bool{true, false} {
 		sub := Subset{Name: map[bool]string{true: "known species", false: "new species"}[want], Baselines: map[string]eval.Summary{}}
@@ -64,6 +71,16 @@ func subsets(model []eval.Scores, base map[string][]eval.Scores, known []bool) [
 		sub.N, sub.Model = len(m), eval.Summarize(m)
 		for name, ss := range base {
 			sub.Baselines[name] = eval.Summarize(pick(ss))
+		}
+		if len(cov) == len(known) {
+			var kept []eval.Coverage
+			for i, c := range cov {
+				if known[i] == want {
+					kept = append(kept, c)
+				}
+			}
+			cs := eval.SummarizeCoverage(kept)
+			sub.Coverage = &cs
 		}
 		out = append(out, sub)
 	}
@@ -149,7 +166,12 @@ func EvaluateModel(ctx gocontext.Context, g *Generator, trainPairs, testPairs []
 	for name, s := range base {
 		r.Baselines[name] = eval.Summarize(s)
 	}
-	r.Subsets = subsets(r.Scores, r.baseline, r.known)
+	r.coverage = coverageOf(testEx, gens, gt.Points())
+	if cs := eval.SummarizeCoverage(r.coverage); cs.N > 0 {
+		r.Coverage = &cs
+	}
+	r.Calibrated = g.Info != nil && g.Info.Band != nil
+	r.Subsets = subsets(r.Scores, r.baseline, r.coverage, r.known)
 	if r.Ceiling, err = Ceiling(testPairs, to); err != nil {
 		return nil, err
 	}
@@ -182,7 +204,24 @@ func (r *Report) Table() string {
 			}
 		}
 	}
+	if r.Coverage != nil {
+		kind := "calibrated 90 % band"
+		if !r.Calibrated {
+			kind = "uncalibrated 5–95 % latent band"
+		}
+		s += fmt.Sprintf("\nband coverage (%s; a calibrated one holds 0.85–0.95): %s", kind, coverageLine(*r.Coverage))
+		for _, sub := range r.Subsets {
+			if sub.Coverage != nil {
+				s += fmt.Sprintf("; %s %s", sub.Name, coverageLine(*sub.Coverage))
+			}
+		}
+		s += "\n"
+	}
 	return s
+}
+
+func coverageLine(c eval.CoverageSummary) string {
+	return fmt.Sprintf("points %.3f (median %.3f), peak points %.3f, mean width %.3f", c.Points, c.PointsMedian, c.Peaks, c.Width)
 }
 
 // Folds splits pairs into k folds grouped by species, sample or at random
@@ -234,9 +273,13 @@ func CrossValidate(ctx gocontext.Context, col *collection.Collection, from, to s
 		if err != nil {
 			return nil, nil, fmt.Errorf("fold %d: %w", i+1, err)
 		}
-		fmt.Fprintf(log, "fold %d: model Pearson %.3f pk@5v5 %.3f | nn1 %.3f %.3f | pca_ridge %.3f %.3f | knn %.3f %.3f\n", i+1,
+		cov := ""
+		if r.Coverage != nil {
+			cov = fmt.Sprintf(" | band coverage %.3f (peaks %.3f)", r.Coverage.Points, r.Coverage.Peaks)
+		}
+		fmt.Fprintf(log, "fold %d: model Pearson %.3f pk@5v5 %.3f | nn1 %.3f %.3f | pca_ridge %.3f %.3f | knn %.3f %.3f%s\n", i+1,
 			r.Model.Pearson, r.Model.PK5, r.Baselines["nn1"].Pearson, r.Baselines["nn1"].PK5, r.Baselines["pca_ridge"].Pearson, r.Baselines["pca_ridge"].PK5,
-			r.Baselines["knn"].Pearson, r.Baselines["knn"].PK5)
+			r.Baselines["knn"].Pearson, r.Baselines["knn"].PK5, cov)
 		reports = append(reports, r)
 	}
 	avg := &Report{From: from, To: to, Baselines: map[string]eval.Summary{}, baseline: map[string][]eval.Scores{}}
@@ -245,11 +288,16 @@ func CrossValidate(ctx gocontext.Context, col *collection.Collection, from, to s
 		avg.N += r.N
 		ms = append(ms, r.Model)
 		avg.Scores, avg.known = append(avg.Scores, r.Scores...), append(avg.known, r.known...)
+		avg.coverage = append(avg.coverage, r.coverage...)
+		avg.Calibrated = r.Calibrated
 		for name, ss := range r.baseline {
 			avg.baseline[name] = append(avg.baseline[name], ss...)
 		}
 	}
-	avg.Subsets = subsets(avg.Scores, avg.baseline, avg.known)
+	avg.Subsets = subsets(avg.Scores, avg.baseline, avg.coverage, avg.known)
+	if cs := eval.SummarizeCoverage(avg.coverage); cs.N > 0 {
+		avg.Coverage = &cs
+	}
 	avg.Model = eval.Average(ms)
 	for _, n := range BaselineNames {
 		var bs []eval.Summary

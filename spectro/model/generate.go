@@ -169,6 +169,13 @@ type Generated struct {
 	// mixture went into the spectrum, the rest being the decoder's own lines.
 	Neighbours    []retrieval.Neighbour
 	RetrievalGate float64
+	// Disagreement is, per point, the weighted standard deviation of the
+	// neighbours' spectra (on the [0, 1] scale; nil without neighbours): how
+	// much the library itself is unsure. The calibrated band widens with it.
+	Disagreement []float64
+	// Calibrated says Lower and Upper are the model's calibrated 90 % band
+	// (model.json "band"); false: the latent samples' raw 5–95 % spread.
+	Calibrated bool
 }
 
 // Generate translates source spectra (any grid; resampled here) to the target
@@ -309,6 +316,12 @@ func (g *Generator) Generate(srcs []*spectro.Spectrum, samples int, seed uint64)
 			sort.Float64s(col)
 			out[i].Lower[j], out[i].Upper[j] = percentile(col, 0.05), percentile(col, 0.95)
 			out[i].Expected[j] = floats.Sum(col) / float64(samples)
+		}
+		if nbrs != nil {
+			out[i].Disagreement = disagreement(g.Library, out[i].Neighbours, gt.N)
+		}
+		if g.Info != nil && g.Info.Band != nil {
+			g.Info.Band.apply(&out[i])
 		}
 	}
 	return out, nil

@@ -36,7 +36,7 @@ func TestSubsets(t *testing.T) {
 				t.Errorf("%s: pair %d (%s) known %v", tc.name, i, tc.test[i], known[i])
 			}
 		}
-		subs := subsets(model, map[string][]eval.Scores{"nn1": model}, known)
+		subs := subsets(model, map[string][]eval.Scores{"nn1": model}, nil, known)
 		if len(subs) != tc.subsets {
 			t.Fatalf("%s: %d subsets, want %d", tc.name, len(subs), tc.subsets)
 		}

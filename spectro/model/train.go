@@ -107,6 +107,9 @@ type Info struct {
 	Data       DataInfo           `json:"data"`
 	Init       string             `json:"init,omitempty"` // the model it was fine-tuned from
 	Training   *Summary           `json:"training,omitempty"`
+	// Band is the calibration of the generated uncertainty band, fitted on
+	// the validation pairs after training (nil: the raw latent band).
+	Band *Band `json:"band,omitempty"`
 }
 
 // DataInfo describes the training data.
@@ -262,6 +265,7 @@ func Train(cfg TrainConfig) (sum *Summary, err error) {
 		}
 		valDS.withTarget = hp.aligned()
 	}
+	var trainLib *retrieval.Library // what validation looks neighbours up in
 	if hp.retrieves() {
 		// The training pairs are the library; it is saved with the model, so
 		// generation finds the same neighbours offline.
@@ -274,6 +278,7 @@ func Train(cfg TrainConfig) (sum *Summary, err error) {
 				return nil, err
 			}
 		}
+		trainLib = lib
 		attachNeighbours(trainEx, lib, hp.retrievalK, hp.retrievalTau, hp.newSpecies > 0)
 		attachNeighbours(valEx, lib, hp.retrievalK, hp.retrievalTau, false)
 		for _, ds := range []*Dataset{trainDS, valDS} {
@@ -447,6 +452,20 @@ func Train(cfg TrainConfig) (sum *Summary, err error) {
 		sum.BestValLoss = spectro.Float(math.NaN())
 	}
 	info.Training = sum
+	if len(valEx) > 0 && len(hp.modalities) == 0 {
+		// The band is calibrated on the validation pairs: species the model
+		// never trained on, neighbours from the training pairs alone.
+		if err := writeInfo(cfg.OutDir, info); err != nil {
+			return sum, err
+		}
+		g, err := Load(cfg.OutDir, cfg.Backend)
+		if err != nil {
+			return sum, err
+		}
+		if info.Band, err = CalibrateBand(g, trainLib, valEx, cfg.Log); err != nil {
+			return sum, err
+		}
+	}
 	if err := writeInfo(cfg.OutDir, info); err != nil {
 		return sum, err
 	}
