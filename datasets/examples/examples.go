@@ -1,6 +1,7 @@
 // Package examples ships a few real RRUFF spectra with the program (see
 // README.md for the minerals and the citation): the infrared and Raman
-// spectra of four samples, for the demo and for trying the shipped model.
+// spectra of five samples and the powder diffraction patterns of two (one
+// measured with a cobalt anode), for the demo and for trying the shipped model.
 package examples
 
 import (
@@ -15,7 +16,7 @@ import (
 	"github.com/spectrogen-go/spectrogen/spectro/collection"
 )
 
-//go:embed rruff/*.txt
+//go:embed rruff/*.txt rruff/*.plv
 var files embed.FS
 
 // RRUFF returns the example samples, read from the embedded files.
@@ -24,6 +25,8 @@ func RRUFF() (*collection.Collection, error) {
 	if err != nil {
 		return nil, err
 	}
+	plv, _ := fs.Glob(files, "rruff/*.plv")
+	names = append(names, plv...)
 	col := &collection.Collection{Dir: "examples/rruff"}
 	byKey := map[string]*collection.Sample{}
 	for _, name := range names {

@@ -35,6 +35,8 @@ type Options struct {
 	Key func(path string, s *spectro.Spectrum) string
 	// Modality is used for files whose name and folder do not say.
 	Modality spectro.Modality
+	// Wavelength (Å) of diffraction patterns whose files state none (0: Cu Kα).
+	Wavelength float64
 }
 
 // spectrumExt are the extensions LoadDir reads.
@@ -278,7 +280,7 @@ func parse(f rawFile, opts Options) parsedFile {
 		d, err := formats.ReadDIF(bytes.NewReader(f.data), f.path)
 		return parsedFile{path: f.path, dif: d, err: err}
 	}
-	sp, err := formats.Read(bytes.NewReader(f.data), f.path, formats.Options{Modality: opts.Modality})
+	sp, err := formats.Read(bytes.NewReader(f.data), f.path, formats.Options{Modality: opts.Modality, Wavelength: opts.Wavelength})
 	return parsedFile{path: f.path, sp: sp, err: err}
 }
 

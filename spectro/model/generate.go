@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
+	"strings"
 
 	"github.com/gomlx/gomlx/backends"
 	. "github.com/gomlx/gomlx/pkg/core/graph" //nolint:revive
@@ -34,6 +35,8 @@ type Generator struct {
 	// Library is the neighbour library of a retrieval model (nil otherwise):
 	// the training pairs, saved with the model.
 	Library *retrieval.Library
+	// members are a bundle's models by direction (nil: not a bundle).
+	members map[Direction]*Generator
 }
 
 // directionExecs are one direction's compiled encoder and decoder.
@@ -44,6 +47,12 @@ type directionExecs struct {
 // Load opens a model folder for generation.
 func Load(dir, backendConfig string) (gen *Generator, err error) {
 	defer catch(&err)
+	if b, ok, err := readBundle(dir); ok || err != nil {
+		if err != nil {
+			return nil, err
+		}
+		return loadBundle(dir, b, backendConfig)
+	}
 	info, err := ReadInfo(dir)
 	if err != nil {
 		return nil, err
@@ -83,6 +92,16 @@ func Load(dir, backendConfig string) (gen *Generator, err error) {
 // any pair of its modalities.
 func (g *Generator) For(from, to spectro.Modality) (*Generator, error) {
 	d := Direction{from, to}
+	if g.members != nil {
+		if m := g.members[d]; m != nil {
+			return m, nil
+		}
+		var names []string
+		for _, k := range g.Directions() {
+			names = append(names, k.String())
+		}
+		return nil, fmt.Errorf("this model bundle translates %s; not %s", strings.Join(names, ", "), d)
+	}
 	if !g.hp.knows(d) {
 		if len(g.hp.modalities) == 0 {
 			return nil, fmt.Errorf("this model translates %s only, not %s (train with --modalities for a multi-modal model)", g.hp.main(), d)
@@ -97,6 +116,9 @@ func (g *Generator) For(from, to spectro.Modality) (*Generator, error) {
 // Modalities lists what the model reads and writes: its two modalities, or a
 // multi-modal model's list.
 func (g *Generator) Modalities() []spectro.Modality {
+	if g.members != nil {
+		return bundleModalities(g.members)
+	}
 	if len(g.hp.modalities) > 0 {
 		return slices.Clone(g.hp.modalities)
 	}

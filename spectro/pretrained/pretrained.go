@@ -80,7 +80,7 @@ func Dir(name string) (string, error) {
 		return "", err
 	}
 	dir := filepath.Join(cache, name+"-"+hex.EncodeToString(h.Sum(nil))[:12])
-	if _, err := os.Stat(filepath.Join(dir, model.InfoFile)); err == nil {
+	if model.IsModelDir(dir) {
 		return dir, nil
 	}
 	// Unpack into a temporary folder beside the final one, then rename: a
@@ -105,7 +105,7 @@ func Dir(name string) (string, error) {
 		}
 	}
 	if err := os.Rename(tmp, dir); err != nil {
-		if _, statErr := os.Stat(filepath.Join(dir, model.InfoFile)); statErr == nil {
+		if model.IsModelDir(dir) {
 			return dir, nil // another process unpacked it first
 		}
 		return "", fmt.Errorf("unpacking model %s: %w", name, err)

@@ -42,13 +42,14 @@ func runInfo(ctx context.Context, args []string) error {
 	fs := newFlags("info", "[--json] [--modality M] FILE|DIR|ZIP|A,B,...")
 	asJSON := fs.Bool("json", false, "one JSON object per file (folders: per file too)")
 	modality := fs.String("modality", "", "modality of files whose name and folder do not say it")
+	wavelength := fs.String("wavelength", "", wavelengthHelp)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() == 0 {
 		return usagef("name at least one file or folder")
 	}
-	opts, err := readOptions(*modality)
+	opts, err := readOptions(*modality, *wavelength)
 	if err != nil {
 		return err
 	}
@@ -62,7 +63,7 @@ func runInfo(ctx context.Context, args []string) error {
 			}
 		}
 		if many || st.IsDir() || strings.EqualFold(filepath.Ext(path), ".zip") {
-			c, err := samples.Load(path, samples.Options{Modality: opts.Modality})
+			c, err := samples.Load(path, samples.Options{Modality: opts.Modality, Wavelength: opts.Wavelength})
 			if err != nil {
 				return err
 			}
@@ -130,15 +131,27 @@ func describe(s *spectro.Spectrum, format string) fileInfo {
 	return fi
 }
 
-func readOptions(modality string) (formats.Options, error) {
+// wavelengthHelp is the help of every --wavelength flag.
+const wavelengthHelp = "X-ray wavelength in Å or anode (Cu, Co, Fe, Cr, Mo, Ag) of diffraction patterns whose file states none (default Cu Kα); patterns are moved to Cu Kα 2θ through d"
+
+func readOptions(modality, wavelength string) (formats.Options, error) {
+	var opts formats.Options
+	if wavelength != "" {
+		w, err := spectro.ParseWavelength(wavelength)
+		if err != nil {
+			return opts, usageError{fmt.Errorf("--wavelength: %w", err)}
+		}
+		opts.Wavelength = w
+	}
 	if modality == "" {
-		return formats.Options{}, nil
+		return opts, nil
 	}
 	m, err := spectro.ParseModality(modality)
 	if err != nil {
-		return formats.Options{}, usageError{err}
+		return opts, usageError{err}
 	}
-	return formats.Options{Modality: m}, nil
+	opts.Modality = m
+	return opts, nil
 }
 
 func runSynth(ctx context.Context, args []string) error {
@@ -213,6 +226,7 @@ func runConvert(ctx context.Context, args []string) error {
 	gridFlag := fs.String("grid", "", "resample onto a grid: 'default' (the modality's evaluation grid) or START:STOP:N")
 	norm := fs.String("normalize", "", "scale intensities: minmax, max or area")
 	modality := fs.String("modality", "", "modality of files whose name and folder do not say it")
+	wavelength := fs.String("wavelength", "", wavelengthHelp)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -223,7 +237,7 @@ func runConvert(ctx context.Context, args []string) error {
 	if ext == "" {
 		return usagef("--to must be csv or jcamp, got %q", *to)
 	}
-	opts, err := readOptions(*modality)
+	opts, err := readOptions(*modality, *wavelength)
 	if err != nil {
 		return err
 	}

@@ -113,7 +113,7 @@ func runCrossval(ctx context.Context, args []string) error {
 	k := fs.Int("folds", 5, "number of folds")
 	steps := fs.Int("steps", 0, "training steps per fold (default: the model's)")
 	prior := fs.String("prior", "", "decoder line shape")
-	set := fs.String("set", "", "hyperparameters, e.g. \"latent_dim=16\"")
+	set := fs.String("set", "", "hyperparameters, e.g. \"latent_dim=16\"; on real data they add to the real-data recipe")
 	augment := fs.String("augment", "", "extra training data mixed into each fold's training pairs: 'synthetic' or a folder")
 	init := fs.String("init", "", "start each fold's model from this trained model (fine-tuning, e.g. a synthetic-data model)")
 	work := fs.String("work", "", "folder for the fold models (default: a temporary folder, removed after)")
@@ -147,7 +147,7 @@ func runCrossval(ctx context.Context, args []string) error {
 	if *asJSON {
 		log = os.Stderr
 	}
-	_, avg, err := model.CrossValidate(ctx, col, f, t, *split, *k, model.TrainConfig{Steps: *steps, Prior: *prior, Settings: *set, Backend: *backendCfg, Augment: extra, Init: *init}, dir, log)
+	_, avg, err := model.CrossValidate(ctx, col, f, t, *split, *k, model.TrainConfig{Steps: *steps, Prior: *prior, Settings: model.WithRecipe(isRealData(*data), f, t, *set), Backend: *backendCfg, Augment: extra, Init: *init}, dir, log)
 	if err != nil {
 		return err
 	}

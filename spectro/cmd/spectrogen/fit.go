@@ -120,7 +120,7 @@ func runFit(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	opts, err := readOptions(*modality)
+	opts, err := readOptions(*modality, "")
 	if err != nil {
 		return err
 	}

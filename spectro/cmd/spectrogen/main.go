@@ -15,6 +15,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/spectrogen-go/spectrogen/datasets"
 	"os"
 	"os/signal"
 	"runtime/pprof"
@@ -135,6 +136,10 @@ func parseDirection(from, to string) (spectro.Modality, spectro.Modality, error)
 	}
 	return f, t, nil
 }
+
+// isRealData says whether --data names real spectra (anything but the
+// embedded synthetic set), which train with the real-data recipe.
+func isRealData(data string) bool { return data != "" && data != datasets.Synthetic }
 
 // checkSplit validates a --split value.
 func checkSplit(split string) error {

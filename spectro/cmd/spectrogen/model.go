@@ -21,6 +21,38 @@ import (
 func init() {
 	register(command{"train", "train (or resume) a cross-modal model, e.g. --from infrared --to raman", runTrain})
 	register(command{"generate", "generate spectra of another modality from files with a trained model", runGenerate})
+	register(command{"bundle", "join trained one-direction models into one model (a bundle) that translates in each of their directions", runBundle})
+}
+
+func runBundle(ctx context.Context, args []string) error {
+	fs := newFlags("bundle", "--out DIR [--name NAME] MODELDIR...")
+	out := fs.String("out", "", "the bundle's folder (required; made anew)")
+	name := fs.String("name", "", "the bundle's name (default: the folder's name)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *out == "" || fs.NArg() == 0 {
+		return usagef("name --out DIR and at least one trained model folder")
+	}
+	if *name == "" {
+		*name = filepath.Base(*out)
+	}
+	if model.IsModelDir(*out) {
+		return usagef("--out %s already holds a model; choose a new folder", *out)
+	}
+	if err := model.WriteBundle(*out, *name, fs.Args()); err != nil {
+		return err
+	}
+	g, err := model.Load(*out, "")
+	if err != nil {
+		return err
+	}
+	var ds []string
+	for _, d := range g.Directions() {
+		ds = append(ds, d.String())
+	}
+	fmt.Printf("%s: %d models (%s)\n", *out, len(ds), strings.Join(ds, ", "))
+	return nil
 }
 
 func runTrain(ctx context.Context, args []string) error {
@@ -29,11 +61,11 @@ func runTrain(ctx context.Context, args []string) error {
 	from := fs.String("from", "infrared", "source modality: infrared, raman or xrd")
 	to := fs.String("to", "raman", "target modality")
 	out := fs.String("out", "", "model folder (required); an existing one is resumed")
-	steps := fs.Int("steps", 0, "total training steps (default 1500; on resume, train up to this many)")
+	steps := fs.Int("steps", 0, "total training steps (default 1500, 600 on real data; on resume, train up to this many)")
 	seed := fs.Int64("seed", 0, "random seed (default 1): same seed, same model on the pure-Go backend")
 	prior := fs.String("prior", "", "decoder line shape: gauss, lorentz, pvoigt (default) or voigt")
 	backendCfg := fs.String("backend", "", "GoMLX backend config, e.g. xla:cuda (default $GOMLX_BACKEND or the pure-Go backend)")
-	set := fs.String("set", "", "hyperparameters, e.g. \"latent_dim=16;kl_weight=0.01\"")
+	set := fs.String("set", "", "hyperparameters, e.g. \"latent_dim=16;kl_weight=0.01\"; on real data they add to the real-data recipe (retrieval_k=8, early stopping on held-out species, 600 steps)")
 	split := fs.String("split", "species", "validation split: species, sample or random")
 	augment := fs.String("augment", "", "extra training data mixed into the training pairs only: 'synthetic' or a folder")
 	init := fs.String("init", "", "start from this trained model's weights (fine-tuning, e.g. synthetic → real); a new --out folder")
@@ -83,7 +115,7 @@ func runTrain(ctx context.Context, args []string) error {
 		return err
 	}
 	_, err = model.Train(model.TrainConfig{Collection: col, From: f, To: t, Modalities: mods, OutDir: *out, Steps: *steps, Seed: *seed,
-		Prior: *prior, Backend: *backendCfg, Settings: *set, Split: *split, Augment: extra, Init: *init, Exclude: excluded, Context: ctx})
+		Prior: *prior, Backend: *backendCfg, Settings: model.WithRecipe(isRealData(*data), f, t, *set), Split: *split, Augment: extra, Init: *init, Exclude: excluded, Context: ctx})
 	return err
 }
 
@@ -95,7 +127,12 @@ func runGenerate(ctx context.Context, args []string) error {
 	nSamples := fs.Int("samples", 50, "latent samples for the uncertainty band (0: none)")
 	seed := fs.Uint64("seed", 1, "seed of the latent samples")
 	backendCfg := fs.String("backend", "", "GoMLX backend config")
+	wavelength := fs.String("wavelength", "", wavelengthHelp)
 	if err := parse(fs, args); err != nil {
+		return err
+	}
+	readOpts, err := readOptions("", *wavelength)
+	if err != nil {
 		return err
 	}
 	if *dir == "" || *out == "" || fs.NArg() == 0 {
@@ -126,7 +163,8 @@ func runGenerate(ctx context.Context, args []string) error {
 	var failed []error
 	for i, p := range fs.Args() {
 		var err error
-		if srcs[i], err = formats.ReadFile(p, formats.Options{Modality: g.From()}); err != nil {
+		readOpts.Modality = g.From()
+		if srcs[i], err = formats.ReadFile(p, readOpts); err != nil {
 			failed = append(failed, err)
 			continue
 		}
@@ -212,6 +250,11 @@ func writeGenerated(path string, g model.Generated) error {
 		fmt.Fprintf(&b, "# based_on: %s\n# neighbour_gate: %.4f\n", retrieval.Describe(g.Neighbours, len(g.Neighbours)), g.RetrievalGate)
 	}
 	if g.Lower != nil {
+		if g.Calibrated {
+			b.WriteString("# band: calibrated 90 % band (lower_5, upper_95) on held-out species; see the model's model.json \"band\"\n")
+		} else {
+			b.WriteString("# band: the latent samples' 5-95 % spread, not calibrated (too narrow on real data)\n")
+		}
 		b.WriteString("x,intensity,lower_5,upper_95,expected\n")
 	} else {
 		b.WriteString("x,intensity\n")
