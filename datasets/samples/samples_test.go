@@ -1,6 +1,7 @@
 package samples
 
 import (
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -102,5 +103,72 @@ func TestRealPairs(t *testing.T) {
 		if p.Source.Modality != spectro.Infrared || p.Target.Modality != spectro.Raman || p.Source.Meta.Mineral != p.Target.Meta.Mineral {
 			t.Errorf("bad pair %s / %s", p.Source.Meta.Source, p.Target.Meta.Source)
 		}
+	}
+}
+
+// A DIF line list pairs with the sample's other files as a rendered pattern
+// (Cu Kα from d, the protocol's profile); a DIF without reflections in range
+// is reported, not paired; a measured pattern of another anode lands on the
+// Cu Kα axis.
+func TestLoadDirPairsXRD(t *testing.T) {
+	dir := t.TempDir()
+	ir := "##NAMES=Calcite\n##IDEAL CHEMISTRY=CaCO_3_\n400,1\n2000,2\n4000,1\n"
+	write(t, filepath.Join(dir, "Calcite__R050127-1__Infrared__Infrared_Data_Processed__1077.txt"), ir)
+	write(t, filepath.Join(dir, "Calcite__R050127-1__Powder__DIF_File__9.txt"), "      Calcite\n      X-RAY WAVELENGTH:     1.541838\n"+
+		"               2-THETA      INTENSITY    D-SPACING   H   K   L\n                29.41       100.00         3.0349    1   0   4\n"+
+		"                35.97        13.67         2.4947    1   1   0\n                35.97        13.67         2.4947    1   1   0\n")
+	write(t, filepath.Join(dir, "Albite__R040068-1__Powder__DIF_File__10.txt"), "      Albite\n               2-THETA      INTENSITY    D-SPACING   H   K   L\n"+
+		"                 2.00        100.00        44.1800    0   0   1\n")
+	write(t, filepath.Join(dir, "Dolomite__R050241-1__Infrared__Infrared_Data_Processed__933.txt"), "##NAMES=Dolomite\n400,1\n2000,2\n4000,1\n")
+	write(t, filepath.Join(dir, "xrd", "Dolomite_R050241_CoKa_portable.plv"), "inXitu Terra XRD/XRF. PLV file format Ver. 3.0\nSample= Dolomite_R050241\nK-Alpha 1= 1.78897\nData\n10 1\n36.08 100\n50 1\n")
+	c, err := LoadDir(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pairs := c.Pairs(spectro.Infrared, spectro.XRD)
+	if len(pairs) != 2 {
+		t.Fatalf("%d infrared/XRD pairs, want 2\n%s", len(pairs), c.Summary())
+	}
+	for _, p := range pairs {
+		tgt := p.Target
+		top := 0
+		for i := range tgt.Y {
+			if tgt.Y[i] > tgt.Y[top] {
+				top = i
+			}
+		}
+		switch p.Sample.Key {
+		case "R050127": // 29.431° from d = 3.0349 Å, not the file's 29.41°
+			if lo, hi := tgt.Range(); lo != 5 || hi != 90 || math.Abs(tgt.X[top]-29.431) > 0.006 || len(p.Sample.Peaks[spectro.XRD]) != 2 {
+				t.Errorf("calcite pattern %g–%g, line at %.3f, %d lines", lo, hi, tgt.X[top], len(p.Sample.Peaks[spectro.XRD]))
+			}
+		case "R050241": // the Co Kα 36.08° line is the Cu Kα 30.96° one
+			if math.Abs(tgt.X[top]-30.96) > 0.01 {
+				t.Errorf("dolomite's line at %.3f° (Cu Kα), want 30.96", tgt.X[top])
+			}
+		default:
+			t.Errorf("unexpected pair of %s", p.Sample.Key)
+		}
+	}
+	if len(c.Errors) != 1 || !strings.Contains(c.Errors[0].Err.Error(), "Albite__R040068-1__Powder__DIF_File__10.txt") || !strings.Contains(c.Errors[0].Err.Error(), "no reflection between") {
+		t.Errorf("errors: %v", c.Errors)
+	}
+}
+
+// The real triplets: RRUFF's infrared, Raman and powder DIF files of the
+// same samples pair in all three directions.
+func TestRealXRDTriplets(t *testing.T) {
+	root := shareddata.Dir(t)
+	c, err := Load(strings.Join([]string{filepath.Join(root, "rruff-infrared"), filepath.Join(root, "rruff-raman"), filepath.Join(root, "rruff-powder")}, ","), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix, rx := c.Pairs(spectro.Infrared, spectro.XRD), c.Pairs(spectro.Raman, spectro.XRD)
+	samples := map[string]bool{}
+	for _, p := range rx {
+		samples[p.Sample.Key] = true
+	}
+	if len(ix) < 131 || len(samples) != 113 || len(c.Errors) != 0 {
+		t.Errorf("%d infrared/XRD pairs, Raman/XRD pairs from %d samples (want 113), errors %v", len(ix), len(samples), c.Errors)
 	}
 }

@@ -1,15 +1,19 @@
 // Package pretrained holds the models that ship with SpectroGen-Go, embedded
 // in the program, so a fresh checkout generates without training:
 //
-//	gen, err := pretrained.Load("rruff", "")        // infrared → Raman, trained on RRUFF
-//	out, err := gen.Generate([]*spectro.Spectrum{ir}, 50, 1)
-//	fmt.Println(retrieval.Describe(out[0].Neighbours, 3))
+//	gen, err := pretrained.Load("rruff", "")        // every direction, trained on RRUFF
+//	toXRD, err := gen.For(spectro.Raman, spectro.XRD) // gen itself is infrared → Raman
+//	out, err := toXRD.Generate([]*spectro.Spectrum{raman}, 50, 1)
+//	fmt.Println(retrieval.Describe(out[0].Neighbours, 3), out[0].Lower, out[0].Upper)
 //
-// "rruff" is a retrieval-augmented infrared → Raman model trained on the real
-// RRUFF infrared–Raman pairs (see its model card in the README); its
-// neighbour library holds those pairs. RRUFF data: B. Lafuente, R. T. Downs,
-// H. Yang, N. Stone, "The power of databases: the RRUFF project", in
-// Highlights in Mineralogical Crystallography, 2015, pp. 1–30.
+// "rruff" is a bundle of six retrieval-augmented models, one per direction
+// among infrared, Raman and X-ray powder diffraction, trained on RRUFF's
+// infrared and Raman files and its powder DIF files of the same samples
+// (see the model card in the README; retrain with train-rruff.sh); each
+// member's neighbour library holds its pairs and its band is calibrated on
+// held-out species. RRUFF data: B. Lafuente, R. T. Downs, H. Yang, N. Stone,
+// "The power of databases: the RRUFF project", in Highlights in
+// Mineralogical Crystallography, 2015, pp. 1–30.
 //
 // A model is unpacked once into the user's cache folder
 // (~/.cache/spectrogen/models), named by its content hash, written atomically.

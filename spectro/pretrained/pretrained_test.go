@@ -1,6 +1,7 @@
 package pretrained
 
 import (
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -35,6 +36,9 @@ func TestShippedModelGenerates(t *testing.T) {
 	if g.From() != spectro.Infrared || g.To() != spectro.Raman || g.Library == nil {
 		t.Fatalf("rruff translates %s → %s, library %v", g.From(), g.To(), g.Library != nil)
 	}
+	if n := len(g.Directions()); n != 6 {
+		t.Fatalf("rruff translates %v, want all six directions", g.Directions())
+	}
 	col, err := examples.RRUFF()
 	if err != nil {
 		t.Fatal(err)
@@ -43,23 +47,50 @@ func TestShippedModelGenerates(t *testing.T) {
 	for _, s := range col.Samples {
 		keys[s.Key] = true
 	}
-	for _, e := range g.Library.Entries {
-		if keys[e.Key] {
-			t.Errorf("example sample %s is in the shipped library", e.Key)
+	for _, d := range g.Directions() {
+		gd, err := g.For(d.From, d.To)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if gd.Library == nil || gd.Info.Band == nil {
+			t.Errorf("%s: library %v, calibrated band %v", d, gd.Library != nil, gd.Info.Band != nil)
+			continue
+		}
+		for _, e := range gd.Library.Entries {
+			if keys[e.Key] {
+				t.Errorf("%s: example sample %s is in the shipped library", d, e.Key)
+			}
+		}
+		pairs := col.Pairs(d.From, d.To)
+		if len(pairs) == 0 {
+			t.Errorf("%s: no example pair", d)
+			continue
+		}
+		var srcs []*spectro.Spectrum
+		for _, p := range pairs {
+			srcs = append(srcs, p.Source)
+		}
+		out, err := gd.Generate(srcs, 3, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, o := range out {
+			if len(o.Neighbours) == 0 || len(o.Expected) != spectro.DefaultGridPoints || !o.Calibrated || o.Mean.Modality != d.To {
+				t.Errorf("%s %s: %d neighbours, %d points, calibrated %v, %s", d, srcs[i].Name(), len(o.Neighbours), len(o.Expected), o.Calibrated, o.Mean.Modality)
+			}
 		}
 	}
-	var srcs []*spectro.Spectrum
-	for _, s := range col.Samples {
-		srcs = append(srcs, s.Spectra[spectro.Infrared][0])
-	}
-	out, err := g.Generate(srcs, 3, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i, o := range out {
-		if len(o.Neighbours) == 0 || len(o.Expected) != spectro.DefaultGridPoints {
-			t.Errorf("%s: %d neighbours, %d points", srcs[i].Name(), len(o.Neighbours), len(o.Expected))
+	// The embedded model stays small enough to ship in the program.
+	size := 0
+	fs.WalkDir(models, "models/rruff", func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			info, _ := d.Info()
+			size += int(info.Size())
 		}
+		return err
+	})
+	if size > 15<<20 {
+		t.Errorf("the shipped model is %.1f MB, more than 15", float64(size)/(1<<20))
 	}
 }
 

@@ -433,11 +433,11 @@ func ramanFitJobs(col *collection.Collection) []fit.Job {
 	return jobs
 }
 
-// demoReal translates the example RRUFF infrared spectra with the shipped
-// real-data model and shows them beside their measured Raman, with the
-// neighbours each generated spectrum drew on.
+// demoReal translates the example RRUFF samples with the shipped real-data
+// model in every direction their files allow and shows each beside the
+// measured spectrum, with its calibrated band and the neighbours it drew on.
 func demoReal(step *demoStep, out, backendCfg string, report *strings.Builder) error {
-	step.begin("translating real RRUFF infrared spectra with the shipped model %q", "rruff")
+	step.begin("translating real RRUFF spectra with the shipped model %q in every direction", "rruff")
 	g, err := pretrained.Load("rruff", backendCfg)
 	if err != nil {
 		return err
@@ -446,48 +446,85 @@ func demoReal(step *demoStep, out, backendCfg string, report *strings.Builder) e
 	if err != nil {
 		return err
 	}
-	pairs := col.Pairs(spectro.Infrared, spectro.Raman)
-	srcs := make([]*spectro.Spectrum, len(pairs))
-	for i, p := range pairs {
-		srcs[i] = p.Source
+	fmt.Fprintf(report, "\n## Real minerals: the shipped model\n\nThe shipped model `rruff` (infrared, Raman and XRD in every direction, trained on RRUFF; see the README's model card) "+
+		"translates the example RRUFF samples it never saw (`datasets/examples`; data: RRUFF project, Lafuente et al. 2015) in every direction their files allow. "+
+		"Pearson r, pk@5v5 and the share of measured points inside the calibrated 90 %% band, against the measured spectrum; \"based on\" lists the library pairs the model drew on, with their weights.\n\n"+
+		"| direction | mineral | RRUFF id | Pearson | pk@5v5 | band coverage | based on |\n|---|---|---|---|---|---|---|\n")
+	// One figure per target group: Raman from infrared, infrared from Raman, and XRD both ways.
+	figures := []struct {
+		file string
+		dirs []model.Direction
+	}{
+		{"real.png", []model.Direction{{From: spectro.Infrared, To: spectro.Raman}}},
+		{"real-infrared.png", []model.Direction{{From: spectro.Raman, To: spectro.Infrared}}},
+		{"real-xrd.png", []model.Direction{{From: spectro.Infrared, To: spectro.XRD}, {From: spectro.Raman, To: spectro.XRD}, {From: spectro.XRD, To: spectro.Infrared}, {From: spectro.XRD, To: spectro.Raman}}},
 	}
-	gens, err := g.Generate(srcs, 30, 1)
-	if err != nil {
-		return err
-	}
-	gt := spectro.DefaultGrid(spectro.Raman)
-	fmt.Fprintf(report, "\n## Real minerals: the shipped model\n\nThe shipped model `rruff` (infrared → Raman, trained on RRUFF pairs; see the README's model card) "+
-		"translates the infrared spectra of %d RRUFF samples it never saw (`datasets/examples`; data: RRUFF project, Lafuente et al. 2015). "+
-		"Pearson r and pk@5v5 against the measured 532 nm Raman spectrum; \"based on\" lists the library pairs the model drew on, with their weights.\n\n"+
-		"| mineral | RRUFF id | Pearson | pk@5v5 | based on |\n|---|---|---|---|---|\n", len(pairs))
-	var panels []*plot.Plot
 	var rs []float64
-	for i, p := range pairs {
-		tgt, err := p.Target.OnGrid(gt)
+	var images []string
+	n := 0
+	for _, fig := range figures {
+		var panels []*plot.Plot
+		for _, d := range fig.dirs {
+			gd, err := g.For(d.From, d.To)
+			if err != nil {
+				return err
+			}
+			pairs := col.Pairs(d.From, d.To)
+			if len(pairs) == 0 {
+				continue
+			}
+			srcs := make([]*spectro.Spectrum, len(pairs))
+			for i, p := range pairs {
+				srcs[i] = p.Source
+			}
+			gens, err := gd.Generate(srcs, 30, 1)
+			if err != nil {
+				return err
+			}
+			gt := spectro.DefaultGrid(d.To)
+			for i, p := range pairs {
+				tgt, err := p.Target.OnGrid(gt)
+				if err != nil {
+					return err
+				}
+				sc := eval.Score(gens[i].Expected, tgt.Y, gt.Points(), d.To.PeakTolerance())
+				mean, lo, hi := gens[i].Scaled()
+				lo0, hi0 := p.Target.Range()
+				in := make([]bool, gt.N)
+				for j, x := range gt.Points() {
+					in[j] = x >= lo0 && x <= hi0
+				}
+				cov := eval.BandCoverage(lo, hi, tgt.Y, in)
+				rs = append(rs, sc.Pearson)
+				n++
+				fmt.Fprintf(report, "| %s | %s | %s | %.3f | %.2f | %.2f | %s |\n", d, p.Sample.Mineral, p.Sample.Key, sc.Pearson, sc.PK5, cov.Points, retrieval.Describe(gens[i].Neighbours, 3))
+				label := "measured"
+				if d.To == spectro.Raman {
+					label = "measured (532 nm)"
+				}
+				pl, err := plots.Overlay(fmt.Sprintf("%s %s: %s from %s (r %.2f)", p.Sample.Mineral, p.Sample.Key, d.To.Title(), strings.ToLower(d.From.Title()), sc.Pearson),
+					plots.Series{Label: label, Spectrum: tgt},
+					plots.Series{Label: "generated (calibrated 90% band)", Spectrum: mean, Dashed: true, Lower: lo, Upper: hi})
+				if err != nil {
+					return err
+				}
+				panels = append(panels, pl)
+			}
+		}
+		if len(panels) == 0 {
+			continue
+		}
+		img, err := plots.Grid("png", 2, panels...)
 		if err != nil {
 			return err
 		}
-		sc := eval.Score(gens[i].Expected, tgt.Y, gt.Points(), spectro.Raman.PeakTolerance())
-		rs = append(rs, sc.Pearson)
-		fmt.Fprintf(report, "| %s | %s | %.3f | %.2f | %s |\n", p.Sample.Mineral, p.Sample.Key, sc.Pearson, sc.PK5, retrieval.Describe(gens[i].Neighbours, 3))
-		mean, lo, hi := gens[i].Scaled()
-		pl, err := plots.Overlay(fmt.Sprintf("%s %s: Raman from infrared (r %.2f)", p.Sample.Mineral, p.Sample.Key, sc.Pearson),
-			plots.Series{Label: "measured (532 nm)", Spectrum: tgt},
-			plots.Series{Label: "generated (5–95% band)", Spectrum: mean, Dashed: true, Lower: lo, Upper: hi})
-		if err != nil {
+		if err := atomicfile.Write(filepath.Join(out, fig.file), img); err != nil {
 			return err
 		}
-		panels = append(panels, pl)
+		images = append(images, fmt.Sprintf("![%s](%s)", strings.TrimSuffix(fig.file, ".png"), fig.file))
 	}
-	img, err := plots.Grid("png", 2, panels...)
-	if err != nil {
-		return err
-	}
-	if err := atomicfile.Write(filepath.Join(out, "real.png"), img); err != nil {
-		return err
-	}
-	fmt.Fprintf(report, "\n![real](real.png)\n")
-	step.end("%d real spectra, mean Pearson %.3f; %s", len(pairs), floats.Sum(rs)/float64(len(rs)), filepath.Join(out, "real.png"))
+	fmt.Fprintf(report, "\n%s\n", strings.Join(images, "\n\n"))
+	step.end("%d real translations in %d directions, mean Pearson %.3f; %s", n, len(g.Directions()), floats.Sum(rs)/float64(len(rs)), filepath.Join(out, "real*.png"))
 	return nil
 }
 

@@ -126,10 +126,11 @@ func TestDemo(t *testing.T) {
 		!strings.Contains(string(report), "| voigt |") || !strings.Contains(string(report), "| class | leave-species-out | perceptron (GoMLX) |") {
 		t.Errorf("report:\n%s", report)
 	}
-	if !strings.Contains(string(report), "## Real minerals: the shipped model") || !strings.Contains(string(report), "| Calcite | R050009 |") {
+	if !strings.Contains(string(report), "## Real minerals: the shipped model") || !strings.Contains(string(report), "| infrared→raman | Calcite | R050009 |") ||
+		!strings.Contains(string(report), "| xrd→infrared | Dolomite | R050241 |") {
 		t.Errorf("report lacks the shipped model's real-data section:\n%s", report)
 	}
-	for _, f := range []string{"classes.png", "sample.png", "generated.png", "pearson.png", "priors.png", "confusion.png", "real.png", "model-ir2raman/model.json"} {
+	for _, f := range []string{"classes.png", "sample.png", "generated.png", "pearson.png", "priors.png", "confusion.png", "real.png", "real-infrared.png", "real-xrd.png", "model-ir2raman/model.json"} {
 		if st, err := os.Stat(filepath.Join(out, f)); err != nil || st.Size() < 300 {
 			t.Errorf("%s: %v", f, err)
 		}
@@ -247,7 +248,7 @@ func TestMultiModalCLI(t *testing.T) {
 func TestGenerateWithShippedModel(t *testing.T) {
 	home := t.TempDir() // the shipped model unpacks into this user's cache
 	files, _ := filepath.Glob(filepath.Join("..", "..", "..", "datasets", "examples", "rruff", "*Infrared*"))
-	if len(files) != 4 {
+	if len(files) != 5 {
 		t.Fatalf("%d example infrared files", len(files))
 	}
 	out := t.TempDir()
@@ -257,14 +258,14 @@ func TestGenerateWithShippedModel(t *testing.T) {
 	if err != nil {
 		t.Fatalf("generate --model rruff: %v\n%s", err, stdout)
 	}
-	if n := strings.Count(string(stdout), "based on "); n != 4 {
-		t.Errorf("%d 'based on' lines, want 4:\n%s", n, stdout)
+	if n := strings.Count(string(stdout), "based on "); n != 5 {
+		t.Errorf("%d 'based on' lines, want 5:\n%s", n, stdout)
 	}
 	if !strings.Contains(string(stdout), "Calcite R0") {
 		t.Errorf("calcite's neighbours should include a calcite:\n%s", stdout)
 	}
 	nb, _ := filepath.Glob(filepath.Join(out, "*_neighbours.json"))
-	if len(nb) != 4 {
+	if len(nb) != 5 {
 		t.Fatalf("%d neighbour files", len(nb))
 	}
 	var list []struct {
@@ -277,6 +278,26 @@ func TestGenerateWithShippedModel(t *testing.T) {
 	}
 	if _, errOut, code := run(t, "generate", "--model", "no-such-model", "--out", out, files[0]); code != 2 || !strings.Contains(errOut, "no shipped model") {
 		t.Errorf("unknown model: exit %d, %s", code, errOut)
+	}
+	csv, _ := os.ReadFile(filepath.Join(out, strings.TrimSuffix(filepath.Base(files[0]), ".txt")+"__generated_raman.csv"))
+	if !strings.Contains(string(csv), "# band: calibrated 90 % band") {
+		t.Errorf("generated CSV does not say its band is calibrated:\n%.300s", csv)
+	}
+	// Every direction from the command line: XRD from Raman, infrared from
+	// the cobalt-anode XRD pattern, Raman from the Cu Kα one.
+	ex := filepath.Join("..", "..", "..", "datasets", "examples", "rruff")
+	for _, tc := range []struct{ to, file string }{
+		{"xrd", "Quartz__R040031__Raman__532__0__unoriented__Raman_Data_Processed__26343.txt"},
+		{"infrared", "Dolomite_R050241_CoKa_portable.plv"},
+		{"raman", "Quartz__R040031-1__Powder__Xray_Data_XY_Processed__3098.txt"},
+		{"infrared", "Quartz__R040031__Raman__532__0__unoriented__Raman_Data_Processed__26343.txt"},
+	} {
+		cmd := exec.Command(bin, "generate", "--model", "rruff", "--to", tc.to, "--samples", "5", "--out", out, filepath.Join(ex, tc.file))
+		cmd.Env = append(os.Environ(), "HOME="+home, "XDG_CACHE_HOME="+filepath.Join(home, ".cache"))
+		stdout, err := cmd.CombinedOutput()
+		if err != nil || !strings.Contains(string(stdout), "based on ") {
+			t.Errorf("generate --to %s %s: %v\n%s", tc.to, tc.file, err, stdout)
+		}
 	}
 }
 

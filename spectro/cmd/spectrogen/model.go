@@ -121,7 +121,7 @@ func runTrain(ctx context.Context, args []string) error {
 
 func runGenerate(ctx context.Context, args []string) error {
 	fs := newFlags("generate", "--model MODELDIR --to M FILE... --out DIR [--samples N]")
-	dir := fs.String("model", "", "trained model folder, or a shipped model's name: rruff (infrared → Raman, trained on RRUFF) (required)")
+	dir := fs.String("model", "", "trained model folder, or a shipped model's name: rruff (infrared, Raman and XRD in every direction, trained on RRUFF) (required)")
 	to := fs.String("to", "", "target modality (default: the model's; a multi-modal model: any of its modalities)")
 	out := fs.String("out", "", "output folder (required)")
 	nSamples := fs.Int("samples", 50, "latent samples for the uncertainty band (0: none)")
