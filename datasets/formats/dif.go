@@ -1,6 +1,7 @@
 package formats
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -89,6 +90,10 @@ func ReadDIF(r io.Reader, name string) (*DIFFile, error) {
 			}
 		case strings.HasPrefix(up, "SPACE GROUP:"):
 			d.SpaceGroup = strings.TrimSpace(t[len("SPACE GROUP:"):])
+		case strings.HasPrefix(t, "_database_code_amcsd"):
+			d.Meta.Set(AMCSDCodeKey, strings.TrimSpace(t[len("_database_code_amcsd"):]))
+		case strings.HasPrefix(up, "CHEMICAL FORMULA:"):
+			d.Meta.Set("FORMULA", strings.TrimSpace(t[len("CHEMICAL FORMULA:"):]))
 		case strings.HasPrefix(up, "X-RAY WAVELENGTH:"):
 			v, err := strconv.ParseFloat(strings.TrimSpace(t[len("X-RAY WAVELENGTH:"):]), 64)
 			if err != nil {
@@ -107,6 +112,58 @@ done:
 		return nil, errAt(name, 0, "the peak table is empty")
 	}
 	return d, nil
+}
+
+// AMCSDCodeKey is the metadata key of an AMCSD entry's database code.
+const AMCSDCodeKey = "AMCSD"
+
+// difEnd ends each entry of a multi-entry DIF file (AMCSD's downloads).
+const difEnd = "_END_"
+
+// ReadDIFs reads a DIF file of one or several entries, each ended by a line
+// "_END_" (the American Mineralogist Crystal Structure Database writes its
+// collections so). Errors name the file and the line in it.
+func ReadDIFs(r io.Reader, name string) ([]*DIFFile, error) {
+	data, err := io.ReadAll(io.LimitReader(r, MaxFileSize))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	var out []*DIFFile
+	var chunk []string
+	first := 1 // line number of the chunk's first line
+	flush := func(next int) error {
+		text, start := strings.Join(chunk, "\n"), first
+		chunk, first = nil, next
+		if strings.TrimSpace(text) == "" {
+			return nil
+		}
+		d, err := ReadDIF(strings.NewReader(text), name)
+		if err != nil {
+			var pe *ParseError
+			if errors.As(err, &pe) && pe.Line > 0 {
+				pe.Line += start - 1
+			}
+			return err
+		}
+		out = append(out, d)
+		return nil
+	}
+	for i, line := range lines(data) {
+		if strings.TrimSpace(line) == difEnd {
+			if err := flush(i + 2); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		chunk = append(chunk, line)
+	}
+	if err := flush(0); err != nil {
+		return nil, err
+	}
+	if len(out) == 0 {
+		return nil, errAt(name, 0, "no DIF entry")
+	}
+	return out, nil
 }
 
 func difRow(fs []string, cols map[string]int) (DIFPeak, error) {

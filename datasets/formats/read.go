@@ -46,7 +46,7 @@ const (
 )
 
 func (f Format) String() string {
-	return [...]string{"unknown", "RRUFF text", "JCAMP-DX", "SpectroGen release", "delimited text", "RRUFF DIF peak list", "PLV powder pattern"}[f]
+	return [...]string{"unknown", "RRUFF text", "JCAMP-DX", "SpectroGen release", "delimited text", "DIF peak list (RRUFF, AMCSD)", "PLV powder pattern"}[f]
 }
 
 // Options steer reading.

@@ -145,3 +145,27 @@ func minOf(v []float64) float64 {
 	}
 	return m
 }
+
+// An AMCSD collection is many DIF entries, each ended by _END_; an error in
+// one names the file's own line.
+func TestReadDIFs(t *testing.T) {
+	entry := func(name, code, row string) string {
+		return "      " + name + "\n      _database_code_amcsd " + code + "\n      CHEMICAL FORMULA: Ca C O3\n" +
+			"               2-THETA      INTENSITY    D-SPACING   H   K   L   Multiplicity\n" + row + "_END_\n"
+	}
+	good := "                29.42       100.00        3.0357    1   0   4         6\n"
+	ds, err := ReadDIFs(strings.NewReader(entry("Calcite", "0000098", good)+entry("Aragonite", "0000233", good)), "amcsd.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ds) != 2 || ds[1].Meta.Mineral != "Aragonite" || ds[1].Meta.Extra[AMCSDCodeKey] != "0000233" || ds[0].Meta.Extra["FORMULA"] != "Ca C O3" || len(ds[0].Peaks) != 1 {
+		t.Fatalf("entries: %+v", ds)
+	}
+	_, err = ReadDIFs(strings.NewReader(entry("Calcite", "0000098", good)+entry("Aragonite", "0000233", "                29.42       abc        3.0357    1   0   4         6\n")), "amcsd.txt")
+	if err == nil || !strings.Contains(err.Error(), "amcsd.txt:11:") {
+		t.Errorf("a bad row in the second entry (line 11): %v", err)
+	}
+	if _, err := ReadDIFs(strings.NewReader("_END_\n"), "empty.txt"); err == nil {
+		t.Error("no entry: want an error")
+	}
+}

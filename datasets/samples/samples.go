@@ -146,6 +146,7 @@ type parsedFile struct {
 	path string
 	sp   *spectro.Spectrum
 	dif  *formats.DIFFile
+	refs []*formats.DIFFile // the entries of a reference collection (AMCSD)
 	err  error
 }
 
@@ -277,8 +278,14 @@ func parse(f rawFile, opts Options) parsedFile {
 		return parsedFile{path: f.path, err: f.err}
 	}
 	if formats.Detect(f.data) == formats.DIF {
-		d, err := formats.ReadDIF(bytes.NewReader(f.data), f.path)
-		return parsedFile{path: f.path, dif: d, err: err}
+		ds, err := formats.ReadDIFs(bytes.NewReader(f.data), f.path)
+		if err != nil {
+			return parsedFile{path: f.path, err: err}
+		}
+		if len(ds) == 1 && ds[0].Meta.Extra[formats.AMCSDCodeKey] == "" {
+			return parsedFile{path: f.path, dif: ds[0]} // one sample's line list (RRUFF)
+		}
+		return parsedFile{path: f.path, refs: ds}
 	}
 	sp, err := formats.Read(bytes.NewReader(f.data), f.path, formats.Options{Modality: opts.Modality, Wavelength: opts.Wavelength})
 	return parsedFile{path: f.path, sp: sp, err: err}
@@ -310,6 +317,33 @@ func add(c *collection.Collection, byKey map[string]*collection.Sample, f parsed
 			byKey[key] = s
 		}
 		return s
+	}
+	for i, d := range f.refs {
+		// A structure's computed pattern is the mineral's, not a specimen's:
+		// a reference sample of its own, named by its database code.
+		key := "AMCSD " + d.Meta.Extra[formats.AMCSDCodeKey]
+		if d.Meta.Extra[formats.AMCSDCodeKey] == "" {
+			key = fmt.Sprintf("%s#%d", filepath.Base(f.path), i+1)
+		}
+		pat, err := d.Pattern()
+		if err != nil {
+			c.Errors = append(c.Errors, collection.FileError{Path: fmt.Sprintf("%s (entry %d, %s)", f.path, i+1, d.Meta.Mineral), Err: err})
+			continue
+		}
+		if seenFile["ref|"+key] {
+			c.Duplicates++
+			continue
+		}
+		seenFile["ref|"+key] = true
+		pat.Meta.Source = fmt.Sprintf("%s#%s", f.path, key)
+		s := sample(key)
+		s.Reference = true
+		s.Spectra[spectro.XRD] = append(s.Spectra[spectro.XRD], pat)
+		s.Peaks[spectro.XRD] = d.PeakTable(formats.DIFProfileFWHM, formats.DIFProfileEta)
+		fill(s, d.Meta)
+	}
+	if f.refs != nil {
+		return
 	}
 	if f.dif != nil {
 		// A line list is paired like a measured pattern: rendered with the

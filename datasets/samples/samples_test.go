@@ -172,3 +172,37 @@ func TestRealXRDTriplets(t *testing.T) {
 		t.Errorf("%d infrared/XRD pairs, Raman/XRD pairs from %d samples (want 113), errors %v", len(ix), len(samples), c.Errors)
 	}
 }
+
+// AMCSD's computed patterns are reference samples: no pairs of their own,
+// paired by species with measured samples that lack a pattern.
+func TestReferenceSamples(t *testing.T) {
+	dir := t.TempDir()
+	ir := "##NAMES=Calcite\n##IDEAL CHEMISTRY=CaCO_3_\n400,1\n2000,2\n4000,1\n"
+	write(t, filepath.Join(dir, "data", "Calcite__R050127-1__Infrared__Infrared_Data_Processed__1077.txt"), ir)
+	write(t, filepath.Join(dir, "data", "Quartz__R040031-1__Infrared__Infrared_Data_Processed__348.txt"), strings.Replace(ir, "Calcite", "Quartz", 1))
+	entry := func(name, code string) string {
+		return "      " + name + "\n      _database_code_amcsd " + code + "\n" +
+			"               2-THETA      INTENSITY    D-SPACING   H   K   L   Multiplicity\n" +
+			"                29.42       100.00        3.0357    1   0   4         6\n_END_\n"
+	}
+	write(t, filepath.Join(dir, "amcsd", "amcsd_test.txt"), entry("Calcite", "0000098")+entry("Aragonite", "0000233"))
+	data, err := LoadDir(filepath.Join(dir, "data"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	refs, err := LoadDir(filepath.Join(dir, "amcsd"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(refs.Samples) != 2 || !refs.Samples[0].Reference || refs.Samples[0].Key != "AMCSD 0000098" || len(refs.Pairs(spectro.XRD, spectro.XRD)) != 0 {
+		t.Fatalf("references: %+v", refs.Samples)
+	}
+	joined := data.ReferenceSamples(refs, spectro.XRD)
+	pairs := joined.Pairs(spectro.Infrared, spectro.XRD)
+	if len(pairs) != 1 || pairs[0].Sample.Key != "R050127" || pairs[0].Sample.Mineral != "Calcite" || len(pairs[0].Sample.Peaks[spectro.XRD]) != 1 {
+		t.Fatalf("reference pairs: %+v", pairs)
+	}
+	if len(data.Pairs(spectro.Infrared, spectro.XRD)) != 0 {
+		t.Error("the measured collection itself gained pairs")
+	}
+}

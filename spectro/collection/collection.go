@@ -25,6 +25,10 @@ type Sample struct {
 	// Peaks holds known peak tables per modality: ground truth for synthetic
 	// samples, reflections from DIF files for real ones.
 	Peaks map[spectro.Modality]spectro.PeakTable
+	// Reference marks a species-level reference rather than a specimen: a
+	// pattern computed from a published crystal structure (an AMCSD entry).
+	// It has no pairs of its own; ReferenceSamples pairs it by species.
+	Reference bool
 }
 
 // Has reports whether the sample has a spectrum of modality m.
@@ -60,9 +64,51 @@ type Collection struct {
 func (c *Collection) Pairs(from, to spectro.Modality) []Pair {
 	var pairs []Pair
 	for _, s := range c.Samples {
-		pairs = appendPairs(pairs, s, s.Spectra[from], s.Spectra[to])
+		if !s.Reference {
+			pairs = appendPairs(pairs, s, s.Spectra[from], s.Spectra[to])
+		}
 	}
 	return pairs
+}
+
+// ReferenceSamples joins, by species, the collection's measured samples that
+// lack modality m with the references in refs that have it: each such
+// sample comes back with its own spectra and its species' reference spectra
+// (and their peak tables) of m — the "identify, then take its pattern" pairs
+// a species-level library such as AMCSD gives for samples RRUFF has no
+// powder pattern of. Keys, species and classes are the measured samples',
+// so splits and held-out species treat them as those samples.
+func (c *Collection) ReferenceSamples(refs *Collection, m spectro.Modality) *Collection {
+	bySpecies := map[string][]*Sample{}
+	for _, r := range refs.Samples {
+		if r.Has(m) {
+			k := MineralKey(r.Mineral)
+			bySpecies[k] = append(bySpecies[k], r)
+		}
+	}
+	out := &Collection{Dir: c.Dir + " + references from " + refs.Dir}
+	for _, s := range c.Samples {
+		rs := bySpecies[MineralKey(s.Mineral)]
+		if s.Reference || s.Has(m) || len(rs) == 0 {
+			continue
+		}
+		j := &Sample{Key: s.Key, Mineral: s.Mineral, Chemistry: s.Chemistry, Class: s.Class,
+			Spectra: map[spectro.Modality][]*spectro.Spectrum{}, Peaks: map[spectro.Modality]spectro.PeakTable{}}
+		for mm, list := range s.Spectra {
+			j.Spectra[mm] = list
+		}
+		for mm, t := range s.Peaks {
+			j.Peaks[mm] = t
+		}
+		for _, r := range rs {
+			j.Spectra[m] = append(j.Spectra[m], r.Spectra[m]...)
+		}
+		if len(rs) == 1 {
+			j.Peaks[m] = rs[0].Peaks[m]
+		}
+		out.Samples = append(out.Samples, j)
+	}
+	return out
 }
 
 // appendPairs appends a sample's pairs of src and dst files: matched in order,

@@ -258,7 +258,13 @@ func CrossValidate(ctx gocontext.Context, col *collection.Collection, from, to s
 		cfg := base
 		cfg.From, cfg.To, cfg.TrainPairs, cfg.ValPairs, cfg.Context = from, to, fitP, valP, ctx
 		cfg.Collection = col // recorded as the data source
-		cfg.HoldOut = SpeciesOf(test)
+		// What the protocol holds out may not come back through augmenting
+		// data or references: the test species (by species), else the test
+		// samples (other samples of their species are training data).
+		cfg.HoldOut, cfg.HoldOutSamples = nil, keysOf(test)
+		if split == "species" {
+			cfg.HoldOut = SpeciesOf(test)
+		}
 		cfg.OutDir = filepath.Join(workDir, fmt.Sprintf("fold%d", i+1))
 		cfg.Log = log
 		fmt.Fprintf(log, "fold %d/%d: %d train, %d validation, %d test pairs (%d test species)\n", i+1, k, len(fitP), len(valP), len(test), len(SpeciesOf(test)))
@@ -321,6 +327,19 @@ func CrossValidate(ctx gocontext.Context, col *collection.Collection, from, to s
 		}
 	}
 	return reports, avg, nil
+}
+
+// keysOf lists the sample keys of pairs, each once.
+func keysOf(pairs []collection.Pair) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, p := range pairs {
+		if !seen[p.Sample.Key] {
+			seen[p.Sample.Key] = true
+			out = append(out, p.Sample.Key)
+		}
+	}
+	return out
 }
 
 // TrainingPairs returns a direction's pairs among the species a model was

@@ -76,6 +76,9 @@ func Export(src, dst string) (err error) {
 	if info.Data.Augment != "" {
 		info.Data.Augment = filepath.Base(info.Data.Augment)
 	}
+	if info.Data.References != "" {
+		info.Data.References = filepath.Base(info.Data.References)
+	}
 	if info.Training != nil {
 		t := *info.Training
 		t.Dir = ""

@@ -86,12 +86,12 @@ func TrainShared(cfg TrainConfig) (*Generator, error) {
 
 // sharedModelKey names a training configuration and its data.
 func sharedModelKey(cfg TrainConfig) (string, error) {
-	if cfg.Data != "" || cfg.Augment != nil || cfg.Init != "" || cfg.OnStep != nil {
-		return "", fmt.Errorf("TrainShared takes in-memory pairs or a collection, without augmenting data, an initial model or a step callback")
+	if cfg.Data != "" || cfg.Augment != nil || cfg.References != nil || cfg.Init != "" || cfg.OnStep != nil {
+		return "", fmt.Errorf("TrainShared takes in-memory pairs or a collection, without augmenting data, references, an initial model or a step callback")
 	}
 	h := sha256.New()
 	fmt.Fprintf(h, "format %d|%s|%s|%v|%d|%d|%s|%s|%s|%g|%q|%q|", FormatVersion, cfg.From, cfg.To, cfg.Modalities, cfg.Steps, cfg.Seed,
-		cfg.Prior, cfg.Settings, cfg.Split, cfg.ValFraction, cfg.Exclude, cfg.HoldOut)
+		cfg.Prior, cfg.Settings, cfg.Split, cfg.ValFraction, cfg.Exclude, append(cfg.HoldOut, cfg.HoldOutSamples...))
 	if cfg.Collection != nil {
 		for _, s := range cfg.Collection.Samples {
 			fmt.Fprintf(h, "sample %s %s|", s.Key, s.Mineral)

@@ -53,13 +53,22 @@ type TrainConfig struct {
 	// validation or test: its samples of the validation species and of HoldOut
 	// are left out.
 	Augment *collection.Collection
+	// References is a species-level library (reference samples, such as
+	// AMCSD's patterns computed from crystal structures): each training
+	// sample that lacks the references' modality is paired with its
+	// species' reference, in the training pairs (and so the neighbour
+	// library) only — never for validation or held-out species.
+	References *collection.Collection
 	// Exclude names samples (keys, e.g. RRUFF id stems) left out of the data
 	// altogether: neither trained on, validated on, nor in the neighbour
 	// library (the shipped model's example files).
 	Exclude []string
-	// HoldOut names species that must not be trained on (a cross-validation
-	// fold's test species): they are removed from the augmenting data.
-	HoldOut []string
+	// HoldOut names species and HoldOutSamples samples (keys) that must not
+	// be trained on (a cross-validation fold's test species, or its test
+	// samples when the split is by sample): they are removed from the
+	// augmenting data and the reference pairs.
+	HoldOut        []string
+	HoldOutSamples []string
 	// Init names a trained model folder a new model starts from (fine-tuning,
 	// e.g. on real pairs after training on synthetic ones): its weights and
 	// architecture, a fresh optimizer and step count, and the new data's
@@ -121,6 +130,7 @@ type DataInfo struct {
 	Split        string   `json:"split"`
 	ValSpecies   []string `json:"val_species"`
 	Augment      string   `json:"augment,omitempty"`
+	References   string   `json:"references,omitempty"` // species-level reference library (TrainConfig.References)
 	Excluded     []string `json:"excluded,omitempty"` // samples left out (TrainConfig.Exclude)
 	TrainSpecies []string `json:"train_species"`
 }
@@ -574,7 +584,7 @@ func loadData(cfg TrainConfig, hp hparams, seed uint64) (Info, []Example, []Exam
 		extra = cfg.Augment
 		info.Data.Augment = extra.Dir
 		// Never train on a held-out species through the extra data.
-		kept := extra.WithoutSpecies(append(SpeciesOf(valPairs), cfg.HoldOut...))
+		kept := extra.WithoutSpecies(append(SpeciesOf(valPairs), cfg.HoldOut...)).WithoutSamples(cfg.HoldOutSamples)
 		if n := len(extra.Samples) - len(kept.Samples); n > 0 {
 			fmt.Fprintf(cfg.Log, "left out %d samples of held-out species from %s\n", n, extra.Dir)
 		}
@@ -583,6 +593,26 @@ func loadData(cfg TrainConfig, hp hparams, seed uint64) (Info, []Example, []Exam
 	dirs := hp.directions()
 	var trainSets, valSets [][]collection.Pair // per direction
 	if len(hp.modalities) == 0 {
+		if refs := cfg.References; refs != nil {
+			base := cfg.Collection
+			if base == nil {
+				return info, nil, nil, errors.New("references need the Collection their samples are joined with")
+			}
+			if len(cfg.Exclude) > 0 {
+				base = base.WithoutSamples(cfg.Exclude)
+			}
+			m := hp.to
+			if refs.Counts()[m] == 0 {
+				m = hp.from
+			}
+			// Never a validation species (early stopping and the band's
+			// calibration stay honest), never a held-out species or sample.
+			joined := base.ReferenceSamples(refs, m).WithoutSpecies(append(SpeciesOf(valPairs), cfg.HoldOut...)).WithoutSamples(cfg.HoldOutSamples)
+			rp := UsablePairs(joined, hp.from, hp.to, nil)
+			fmt.Fprintf(cfg.Log, "adding %d training pairs of %d samples paired by species with %s references from %s\n", len(rp), len(joined.Samples), m, refs.Dir)
+			trainPairs = append(append([]collection.Pair(nil), trainPairs...), rp...)
+			info.Data.References = refs.Dir
+		}
 		if extra != nil {
 			ep := extra.Pairs(hp.from, hp.to)
 			fmt.Fprintf(cfg.Log, "augmenting the training pairs with %d pairs from %s\n", len(ep), extra.Dir)

@@ -89,15 +89,21 @@ func runInfo(ctx context.Context, args []string) error {
 		}
 		format := formats.Detect(data)
 		if format == formats.DIF {
-			d, err := formats.ReadDIFFile(path)
+			ds, err := formats.ReadDIFs(strings.NewReader(string(data)), path)
 			if err != nil {
 				return err
 			}
-			if *asJSON {
-				enc.Encode(map[string]any{"file": path, "format": format.String(), "metadata": d.Meta, "cell": d.Cell, "space_group": d.SpaceGroup, "wavelength": d.Wavelength, "peaks": d.Peaks})
-				continue
+			for _, d := range ds {
+				if *asJSON {
+					enc.Encode(map[string]any{"file": path, "format": format.String(), "metadata": d.Meta, "cell": d.Cell, "space_group": d.SpaceGroup, "wavelength": d.Wavelength, "peaks": d.Peaks})
+					continue
+				}
+				name := d.Meta.Mineral
+				if code := d.Meta.Extra[formats.AMCSDCodeKey]; code != "" {
+					name += " (AMCSD " + code + ")"
+				}
+				fmt.Printf("%s: %s, %s, %d reflections, cell %v, space group %s, λ %g Å\n", path, format, name, len(d.Peaks), d.Cell, d.SpaceGroup, d.Wavelength)
 			}
-			fmt.Printf("%s: %s, %d reflections, cell %v, space group %s, λ %g Å\n", path, format, len(d.Peaks), d.Cell, d.SpaceGroup, d.Wavelength)
 			continue
 		}
 		s, err := formats.ReadFile(path, opts)
@@ -297,6 +303,27 @@ func loadTrainingData(data, augment string) (col, extra *collection.Collection, 
 	}
 	extra, err = loadAugment(augment)
 	return col, extra, err
+}
+
+// loadReferences reads --references: a species-level library (nil for none).
+func loadReferences(spec string) (*collection.Collection, error) {
+	if spec == "" {
+		return nil, nil
+	}
+	col, err := datasets.Load(spec)
+	if err != nil {
+		return nil, fmt.Errorf("--references %s: %w", spec, err)
+	}
+	n := 0
+	for _, s := range col.Samples {
+		if s.Reference {
+			n++
+		}
+	}
+	if n == 0 {
+		return nil, usagef("--references %s holds no reference patterns (AMCSD-style DIF collections, entries with _database_code_amcsd)", spec)
+	}
+	return col, nil
 }
 
 // loadAugment reads the --augment data ("synthetic", folders, archives or

@@ -114,6 +114,7 @@ func runCrossval(ctx context.Context, args []string) error {
 	steps := fs.Int("steps", 0, "training steps per fold (default: the model's)")
 	prior := fs.String("prior", "", "decoder line shape")
 	set := fs.String("set", "", "hyperparameters, e.g. \"latent_dim=16\"; on real data they add to the real-data recipe")
+	references := fs.String("references", "", "a species-level reference library (e.g. AMCSD's DIF collections): training samples that lack its modality are paired, by species, with its patterns")
 	augment := fs.String("augment", "", "extra training data mixed into each fold's training pairs: 'synthetic' or a folder")
 	init := fs.String("init", "", "start each fold's model from this trained model (fine-tuning, e.g. a synthetic-data model)")
 	work := fs.String("work", "", "folder for the fold models (default: a temporary folder, removed after)")
@@ -136,6 +137,10 @@ func runCrossval(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	refs, err := loadReferences(*references)
+	if err != nil {
+		return err
+	}
 	dir := *work
 	if dir == "" {
 		if dir, err = os.MkdirTemp("", "spectrogen-crossval-"); err != nil {
@@ -147,7 +152,7 @@ func runCrossval(ctx context.Context, args []string) error {
 	if *asJSON {
 		log = os.Stderr
 	}
-	_, avg, err := model.CrossValidate(ctx, col, f, t, *split, *k, model.TrainConfig{Steps: *steps, Prior: *prior, Settings: model.WithRecipe(isRealData(*data), f, t, *set), Backend: *backendCfg, Augment: extra, Init: *init}, dir, log)
+	_, avg, err := model.CrossValidate(ctx, col, f, t, *split, *k, model.TrainConfig{Steps: *steps, Prior: *prior, Settings: model.WithRecipe(isRealData(*data), f, t, *set), Backend: *backendCfg, Augment: extra, References: refs, Init: *init}, dir, log)
 	if err != nil {
 		return err
 	}

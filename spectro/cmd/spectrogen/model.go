@@ -67,6 +67,7 @@ func runTrain(ctx context.Context, args []string) error {
 	backendCfg := fs.String("backend", "", "GoMLX backend config, e.g. xla:cuda (default $GOMLX_BACKEND or the pure-Go backend)")
 	set := fs.String("set", "", "hyperparameters, e.g. \"latent_dim=16;kl_weight=0.01\"; on real data they add to the real-data recipe (retrieval_k=8, early stopping on held-out species, 600 steps)")
 	split := fs.String("split", "species", "validation split: species, sample or random")
+	references := fs.String("references", "", "a species-level reference library (e.g. AMCSD's DIF collections): training samples that lack its modality are paired, by species, with its patterns")
 	augment := fs.String("augment", "", "extra training data mixed into the training pairs only: 'synthetic' or a folder")
 	init := fs.String("init", "", "start from this trained model's weights (fine-tuning, e.g. synthetic → real); a new --out folder")
 	exclude := fs.String("exclude", "", "samples to leave out altogether: RRUFF ids (R050009,R040031) or 'examples' (the shipped example files)")
@@ -114,8 +115,12 @@ func runTrain(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	refs, err := loadReferences(*references)
+	if err != nil {
+		return err
+	}
 	_, err = model.Train(model.TrainConfig{Collection: col, From: f, To: t, Modalities: mods, OutDir: *out, Steps: *steps, Seed: *seed,
-		Prior: *prior, Backend: *backendCfg, Settings: model.WithRecipe(isRealData(*data), f, t, *set), Split: *split, Augment: extra, Init: *init, Exclude: excluded, Context: ctx})
+		Prior: *prior, Backend: *backendCfg, Settings: model.WithRecipe(isRealData(*data), f, t, *set), Split: *split, Augment: extra, References: refs, Init: *init, Exclude: excluded, Context: ctx})
 	return err
 }
 
