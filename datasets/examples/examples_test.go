@@ -3,6 +3,8 @@ package examples
 import (
 	"testing"
 
+	"gonum.org/v1/gonum/floats"
+
 	"github.com/spectrogen-go/spectrogen/spectro"
 )
 
@@ -30,13 +32,7 @@ func TestRRUFFExamples(t *testing.T) {
 	}
 	for _, p := range xrd {
 		if p.Sample.Mineral == "Dolomite" {
-			top := 0
-			for i, v := range p.Target.Y {
-				if v > p.Target.Y[top] {
-					top = i
-				}
-			}
-			if x := p.Target.X[top]; x < 30.7 || x > 31.1 {
+			if x := p.Target.X[floats.MaxIdx(p.Target.Y)]; x < 30.7 || x > 31.1 {
 				t.Errorf("dolomite's strongest line at %.2f° 2θ, want 30.9 (Cu Kα)", x)
 			}
 		}

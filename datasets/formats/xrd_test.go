@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"gonum.org/v1/gonum/floats"
+
 	"github.com/spectrogen-go/spectrogen/internal/shareddata"
 	"github.com/spectrogen-go/spectrogen/spectro"
 	"github.com/spectrogen-go/spectrogen/spectro/peaks"
@@ -50,12 +52,7 @@ func TestXRDWavelength(t *testing.T) {
 			t.Errorf("%s: %v", tc.name, err)
 			continue
 		}
-		top := 0
-		for i := range s.Y {
-			if s.Y[i] > s.Y[top] {
-				top = i
-			}
-		}
+		top := floats.MaxIdx(s.Y)
 		if s.Modality != spectro.XRD || math.Abs(s.X[top]-tc.wantLine) > 0.012 {
 			t.Errorf("%s: %s, line at %.3f° 2θ, want %.3f", tc.name, s.Modality, s.X[top], tc.wantLine)
 		}
@@ -120,7 +117,7 @@ func TestRealXRDFiles(t *testing.T) {
 		t.Fatal(err)
 	}
 	y := append([]float64(nil), s.Y...)
-	top := peaks.TopByProminence(peaks.Find(y, peaks.Options{MinProminence: 0.2 * (maxOf(y) - minOf(y))}), 1)
+	top := peaks.TopByProminence(peaks.Find(y, peaks.Options{MinProminence: 0.2 * (floats.Max(y) - floats.Min(y))}), 1)
 	if s.Meta.RRUFFID != "R050241" || s.Meta.Mineral != "Dolomite" || len(top) != 1 || math.Abs(s.X[top[0].Index]-30.9) > 0.15 {
 		t.Errorf("cobalt dolomite: id %q mineral %q, strongest line at %v", s.Meta.RRUFFID, s.Meta.Mineral, top)
 	}
@@ -128,22 +125,6 @@ func TestRealXRDFiles(t *testing.T) {
 	if err != nil || q.Modality != spectro.XRD || q.Meta.RRUFFID != "R040031" {
 		t.Fatalf("quartz pattern: %v %+v", err, q)
 	}
-}
-
-func maxOf(v []float64) float64 {
-	m := math.Inf(-1)
-	for _, x := range v {
-		m = math.Max(m, x)
-	}
-	return m
-}
-
-func minOf(v []float64) float64 {
-	m := math.Inf(1)
-	for _, x := range v {
-		m = math.Min(m, x)
-	}
-	return m
 }
 
 // An AMCSD collection is many DIF entries, each ended by _END_; an error in

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"gonum.org/v1/gonum/floats"
+
 	"github.com/spectrogen-go/spectrogen/internal/shareddata"
 	"github.com/spectrogen-go/spectrogen/spectro"
 	"github.com/spectrogen-go/spectrogen/spectro/chem"
@@ -131,12 +133,7 @@ func TestLoadDirPairsXRD(t *testing.T) {
 	}
 	for _, p := range pairs {
 		tgt := p.Target
-		top := 0
-		for i := range tgt.Y {
-			if tgt.Y[i] > tgt.Y[top] {
-				top = i
-			}
-		}
+		top := floats.MaxIdx(tgt.Y)
 		switch p.Sample.Key {
 		case "R050127": // 29.431° from d = 3.0349 Å, not the file's 29.41°
 			if lo, hi := tgt.Range(); lo != 5 || hi != 90 || math.Abs(tgt.X[top]-29.431) > 0.006 || len(p.Sample.Peaks[spectro.XRD]) != 2 {

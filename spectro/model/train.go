@@ -131,7 +131,7 @@ type DataInfo struct {
 	ValSpecies   []string `json:"val_species"`
 	Augment      string   `json:"augment,omitempty"`
 	References   string   `json:"references,omitempty"` // species-level reference library (TrainConfig.References)
-	Excluded     []string `json:"excluded,omitempty"` // samples left out (TrainConfig.Exclude)
+	Excluded     []string `json:"excluded,omitempty"`   // samples left out (TrainConfig.Exclude)
 	TrainSpecies []string `json:"train_species"`
 }
 
