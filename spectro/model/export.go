@@ -34,7 +34,7 @@ func Export(src, dst string) (err error) {
 	var drop []*context.Variable
 	ctx.EnumerateVariables(func(v *context.Variable) {
 		s := v.Scope()
-		if strings.HasPrefix(s, "/AdamOptimizer") || strings.HasPrefix(s, "/metrics") || strings.HasPrefix(s, "/trainer") {
+		if strings.HasPrefix(s, "/AdamOptimizer") || strings.HasPrefix(s, "/metrics") || strings.HasPrefix(s, "/trainer") || strings.HasPrefix(s, earlyStopScope) {
 			drop = append(drop, v)
 		}
 	})

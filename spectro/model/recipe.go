@@ -15,7 +15,8 @@ import (
 // fits in one program.
 //
 // `spectrogen train` and `crossval` use it on real data (any --data but the
-// synthetic set); --set adds to it and overrides it. In Go, put it before
+// synthetic set) for one-direction models (retrieval does not serve
+// multi-modal ones); --set adds to it and overrides it. In Go, put it before
 // your own settings: TrainConfig{Settings: model.RealDataRecipe(from, to) + ";" + mine}.
 func RealDataRecipe(from, to spectro.Modality) string {
 	r := ParamRetrieval + "=8;" + ParamEvalEvery + "=100;" + ParamPatience + "=3;" + ParamSteps + "=600"

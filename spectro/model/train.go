@@ -232,6 +232,19 @@ func Train(cfg TrainConfig) (sum *Summary, err error) {
 	if v := ctx.GetVariableByScopeAndName(context.RootScope, context.RNGStateVariableName); v != nil {
 		v.SetTrainable(false)
 	}
+	// The early-stopping state travels in the checkpoint too, so a resumed
+	// run stops where the uninterrupted one would (a separate file could
+	// disagree with the checkpoint after a kill between the two writes).
+	esVar := func(name string, init float64) *context.Variable {
+		v := ctx.GetVariableByScopeAndName(earlyStopScope, name)
+		if v == nil {
+			v = ctx.InAbsPath(earlyStopScope).Checked(false).VariableWithValue(name, init)
+		}
+		v.SetTrainable(false)
+		return v
+	}
+	bestVar, bestStepVar, sinceVar := esVar("best_val_loss", math.Inf(1)), esVar("best_step", 0), esVar("since_best", 0)
+	sinceBest := 0 // evaluations since the best validation loss
 	if resumed && cfg.Settings != "" {
 		// On resume, --set changes training hyperparameters (learning_rate, ...);
 		// changing the architecture of a trained model is refused by GoMLX.
@@ -339,6 +352,14 @@ func Train(cfg TrainConfig) (sum *Summary, err error) {
 		if v := firstNonFinite(ctx); v != "" {
 			return fmt.Errorf("%w (variable %s) at step %d; the last good checkpoint in %s is kept", ErrNonFinite, v, optimizers.GetGlobalStep(ctx), ckptDir)
 		}
+		for _, kv := range []struct {
+			v *context.Variable
+			x float64
+		}{{bestVar, float64(sum.BestValLoss)}, {bestStepVar, float64(sum.BestStep)}, {sinceVar, float64(sinceBest)}} {
+			if err := kv.v.SetValue(tensors.FromScalar(kv.x)); err != nil {
+				return err
+			}
+		}
 		// Finite but exploded weights still overflow: a probe batch must give a finite loss.
 		// (A training set smaller than a batch gives a probe of another shape: skipped.)
 		if dir, idx := trainDS.probe(); idx != nil {
@@ -378,7 +399,10 @@ func Train(cfg TrainConfig) (sum *Summary, err error) {
 	evalEvery := max(1, context.GetParamOr(ctx, ParamEvalEvery, 100))
 	ckptEvery := max(1, context.GetParamOr(ctx, ParamCheckpointEvery, 250))
 	patience := context.GetParamOr(ctx, ParamPatience, 0)
-	sinceBest := 0
+	if resumed {
+		sum.BestValLoss = spectro.Float(varScalar(bestVar))
+		sum.BestStep, sinceBest = int(varScalar(bestStepVar)), int(varScalar(sinceVar))
+	}
 	t0 := time.Now()
 	lastPrint := time.Now()
 	// 1. NaN guard first: nothing after a non-finite loss may be saved.
@@ -481,6 +505,18 @@ func Train(cfg TrainConfig) (sum *Summary, err error) {
 	}
 	fmt.Fprintf(cfg.Log, "%s: %d steps in %.1fs (%.0f ms/step); model in %s\n", sum.Stopped, sum.Steps, sum.Seconds, sum.MsPerStep, cfg.OutDir)
 	return sum, nil
+}
+
+// earlyStopScope holds the early-stopping state in a checkpoint.
+const earlyStopScope = "/early_stopping"
+
+// varScalar reads a scalar variable (NaN when it cannot).
+func varScalar(v *context.Variable) float64 {
+	t, err := v.Value()
+	if err != nil {
+		return math.NaN()
+	}
+	return scalar(t)
 }
 
 // meanTarget is the mean of the target spectra of modality m (n points).

@@ -116,8 +116,8 @@ func TestDirUnpacksOnce(t *testing.T) {
 	if !strings.HasPrefix(dirs[0], cache) {
 		t.Errorf("unpacked to %s, outside the user cache %s", dirs[0], cache)
 	}
-	if _, err := model.ReadInfo(dirs[0]); err != nil {
-		t.Error(err)
+	if !model.IsModelDir(dirs[0]) {
+		t.Errorf("%s is not a model folder", dirs[0])
 	}
 	left, _ := filepath.Glob(filepath.Join(filepath.Dir(dirs[0]), ".rruff-unpack*"))
 	if len(left) != 0 {

@@ -120,7 +120,7 @@ func runTrain(ctx context.Context, args []string) error {
 		return err
 	}
 	_, err = model.Train(model.TrainConfig{Collection: col, From: f, To: t, Modalities: mods, OutDir: *out, Steps: *steps, Seed: *seed,
-		Prior: *prior, Backend: *backendCfg, Settings: model.WithRecipe(isRealData(*data), f, t, *set), Split: *split, Augment: extra, References: refs, Init: *init, Exclude: excluded, Context: ctx})
+		Prior: *prior, Backend: *backendCfg, Settings: model.WithRecipe(isRealData(*data) && len(mods) == 0, f, t, *set), Split: *split, Augment: extra, References: refs, Init: *init, Exclude: excluded, Context: ctx})
 	return err
 }
 
