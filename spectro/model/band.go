@@ -128,11 +128,7 @@ func inMeasuredRange(s *spectro.Spectrum, xs []float64) []bool {
 		return nil
 	}
 	lo, hi := s.Range()
-	in := make([]bool, len(xs))
-	for j, x := range xs {
-		in[j] = x >= lo && x <= hi
-	}
-	return in
+	return eval.InRange(xs, lo, hi)
 }
 
 // calibrateBand fits the band's scale and floor on held-out examples whose

@@ -490,11 +490,7 @@ func demoReal(step *demoStep, out, backendCfg string, report *strings.Builder) e
 				sc := eval.Score(gens[i].Expected, tgt.Y, gt.Points(), d.To.PeakTolerance())
 				mean, lo, hi := gens[i].Scaled()
 				lo0, hi0 := p.Target.Range()
-				in := make([]bool, gt.N)
-				for j, x := range gt.Points() {
-					in[j] = x >= lo0 && x <= hi0
-				}
-				cov := eval.BandCoverage(lo, hi, tgt.Y, in)
+				cov := eval.BandCoverage(lo, hi, tgt.Y, eval.InRange(gt.Points(), lo0, hi0))
 				rs = append(rs, sc.Pearson)
 				n++
 				fmt.Fprintf(report, "| %s | %s | %s | %.3f | %.2f | %.2f | %s |\n", d, p.Sample.Mineral, p.Sample.Key, sc.Pearson, sc.PK5, cov.Points, retrieval.Describe(gens[i].Neighbours, 3))
