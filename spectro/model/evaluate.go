@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"slices"
 
 	"github.com/spectrogen-go/spectrogen/spectro"
 	"github.com/spectrogen-go/spectrogen/spectro/collection"
@@ -275,7 +276,13 @@ func CrossValidate(ctx gocontext.Context, col *collection.Collection, from, to s
 		if err != nil {
 			return nil, nil, err
 		}
-		r, err := EvaluateModel(ctx, g, trainP, test)
+		// The baselines look up what the model could: the training pairs
+		// and, with references, the same reference pairs it trained on.
+		baseP := trainP
+		if cfg.References != nil {
+			baseP = append(slices.Clip(trainP), ReferencePairs(col, cfg.References, from, to, append(SpeciesOf(valP), cfg.HoldOut...), cfg.HoldOutSamples)...)
+		}
+		r, err := EvaluateModel(ctx, g, baseP, test)
 		if err != nil {
 			return nil, nil, fmt.Errorf("fold %d: %w", i+1, err)
 		}

@@ -507,6 +507,19 @@ func Train(cfg TrainConfig) (sum *Summary, err error) {
 	return sum, nil
 }
 
+// ReferencePairs are the from → to pairs that a species-level reference
+// library adds to a collection (collection.ReferenceSamples, on whichever
+// side the references' modality is), usable on the default grids, without
+// the species and samples named.
+func ReferencePairs(col, refs *collection.Collection, from, to spectro.Modality, withoutSpecies, withoutSamples []string) []collection.Pair {
+	m := to
+	if refs.Counts()[m] == 0 {
+		m = from
+	}
+	joined := col.ReferenceSamples(refs, m).WithoutSpecies(withoutSpecies).WithoutSamples(withoutSamples)
+	return UsablePairs(joined, from, to, nil)
+}
+
 // earlyStopScope holds the early-stopping state in a checkpoint.
 const earlyStopScope = "/early_stopping"
 
@@ -629,7 +642,7 @@ func loadData(cfg TrainConfig, hp hparams, seed uint64) (Info, []Example, []Exam
 	dirs := hp.directions()
 	var trainSets, valSets [][]collection.Pair // per direction
 	if len(hp.modalities) == 0 {
-		if refs := cfg.References; refs != nil {
+		if cfg.References != nil {
 			base := cfg.Collection
 			if base == nil {
 				return info, nil, nil, errors.New("references need the Collection their samples are joined with")
@@ -637,17 +650,12 @@ func loadData(cfg TrainConfig, hp hparams, seed uint64) (Info, []Example, []Exam
 			if len(cfg.Exclude) > 0 {
 				base = base.WithoutSamples(cfg.Exclude)
 			}
-			m := hp.to
-			if refs.Counts()[m] == 0 {
-				m = hp.from
-			}
 			// Never a validation species (early stopping and the band's
 			// calibration stay honest), never a held-out species or sample.
-			joined := base.ReferenceSamples(refs, m).WithoutSpecies(append(SpeciesOf(valPairs), cfg.HoldOut...)).WithoutSamples(cfg.HoldOutSamples)
-			rp := UsablePairs(joined, hp.from, hp.to, nil)
-			fmt.Fprintf(cfg.Log, "adding %d training pairs of %d samples paired by species with %s references from %s\n", len(rp), len(joined.Samples), m, refs.Dir)
+			rp := ReferencePairs(base, cfg.References, hp.from, hp.to, append(SpeciesOf(valPairs), cfg.HoldOut...), cfg.HoldOutSamples)
+			fmt.Fprintf(cfg.Log, "adding %d training pairs paired by species with the references of %s\n", len(rp), cfg.References.Dir)
 			trainPairs = append(append([]collection.Pair(nil), trainPairs...), rp...)
-			info.Data.References = refs.Dir
+			info.Data.References = cfg.References.Dir
 		}
 		if extra != nil {
 			ep := extra.Pairs(hp.from, hp.to)
