@@ -6,6 +6,8 @@ import (
 	"math"
 	"sort"
 
+	"gonum.org/v1/gonum/floats"
+
 	"github.com/spectrogen-go/spectrogen/spectro"
 	"github.com/spectrogen-go/spectrogen/spectro/eval"
 	"github.com/spectrogen-go/spectrogen/spectro/retrieval"
@@ -49,48 +51,42 @@ type Band struct {
 var bandFloors = []float64{0, 0.0025, 0.005, 0.01, 0.02, 0.03, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3}
 
 // halfWidths returns a generated spectrum's centre (the band's, min-max
-// scaled to [0, 1] as Scaled does) and its uncalibrated lower and upper
-// half-widths on that scale, with its scale (lo, span) for going back.
-func halfWidths(g *Generated) (c, hl, hu []float64, lo, span float64) {
+// scaled to [0, 1] as Scaled does), its latent band's lower and upper
+// half-widths and the neighbours' disagreement on that scale (each nil or
+// zero where the spectrum has none), with the scale (lo, span) for going back.
+func halfWidths(g *Generated) (c, latLo, latUp, dis []float64, lo, span float64) {
 	y := g.Expected
 	if y == nil {
 		y = g.Mean.Y
 	}
-	lo, hi := math.Inf(1), math.Inf(-1)
-	for _, v := range y {
-		lo, hi = math.Min(lo, v), math.Max(hi, v)
-	}
-	span = hi - lo
-	if !(span > 0) {
+	lo = floats.Min(y)
+	if span = floats.Max(y) - lo; !(span > 0) {
 		span = 1
 	}
 	n := len(y)
-	c, hl, hu = make([]float64, n), make([]float64, n), make([]float64, n)
+	c, latLo, latUp, dis = make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
+	if g.Disagreement != nil {
+		copy(dis, g.Disagreement)
+	}
 	for j, v := range y {
 		c[j] = (v - lo) / span
-		d := 0.0
-		if g.Disagreement != nil {
-			d = g.Disagreement[j]
-		}
 		if g.Lower != nil {
-			hl[j] = math.Max(0, v-g.Lower[j])/span + d
-			hu[j] = math.Max(0, g.Upper[j]-v)/span + d
-		} else {
-			hl[j], hu[j] = d, d
+			latLo[j] = math.Max(0, v-g.Lower[j]) / span
+			latUp[j] = math.Max(0, g.Upper[j]-v) / span
 		}
 	}
-	return c, hl, hu, lo, span
+	return c, latLo, latUp, dis, lo, span
 }
 
 // apply replaces a generated spectrum's band by the calibrated one (clipped
 // to the [0, 1] range a measured spectrum is compared on).
 func (b *Band) apply(g *Generated) {
-	c, hl, hu, lo, span := halfWidths(g)
+	c, latLo, latUp, dis, lo, span := halfWidths(g)
 	n := len(c)
 	g.Lower, g.Upper = make([]float64, n), make([]float64, n)
 	for j := range c {
-		l := math.Max(0, c[j]-b.Scale*(hl[j]+b.Floor))
-		u := math.Min(1, c[j]+b.Scale*(hu[j]+b.Floor))
+		l := math.Max(0, c[j]-b.Scale*(latLo[j]+dis[j]+b.Floor))
+		u := math.Min(1, c[j]+b.Scale*(latUp[j]+dis[j]+b.Floor))
 		g.Lower[j], g.Upper[j] = lo+l*span, lo+u*span
 	}
 	g.Calibrated = true
@@ -115,11 +111,12 @@ func disagreement(lib *retrieval.Library, nbrs []retrieval.Neighbour, n int) []f
 	if total == 0 {
 		return nil
 	}
+	sd := make([]float64, n)
 	for j := range mean {
 		m := mean[j] / total
-		mean[j] = math.Sqrt(math.Max(0, sq[j]/total-m*m))
+		sd[j] = math.Sqrt(math.Max(0, sq[j]/total-m*m))
 	}
-	return mean
+	return sd
 }
 
 // inMeasuredRange marks the grid points inside a measured spectrum's x range.
@@ -139,20 +136,17 @@ func calibrateBand(exs []Example, gens []Generated, xs []float64) (*Band, error)
 	species := map[string]bool{}
 	raw := 0
 	for i, e := range exs {
-		c, hl, hu, _, _ := halfWidths(&gens[i])
+		c, latLo, latUp, dis, _, _ := halfWidths(&gens[i])
 		in := inMeasuredRange(e.Target, xs)
 		species[e.Species] = true
 		for j := range c {
 			if in != nil && !in[j] {
 				continue
 			}
-			p := point{c[j], hl[j], hu[j], float64(e.Tgt[j])}
-			pts = append(pts, p)
-			if gens[i].Lower != nil {
-				lo, hi := c[j]-(hl[j]-disagreementAt(&gens[i], j)), c[j]+(hu[j]-disagreementAt(&gens[i], j))
-				if lo <= p.t && p.t <= hi {
-					raw++
-				}
+			t := float64(e.Tgt[j])
+			pts = append(pts, point{c[j], latLo[j] + dis[j], latUp[j] + dis[j], t})
+			if gens[i].Lower != nil && c[j]-latLo[j] <= t && t <= c[j]+latUp[j] {
+				raw++ // inside the latent samples' own band
 			}
 		}
 	}
@@ -217,13 +211,6 @@ func calibrateBand(exs []Example, gens []Generated, xs []float64) (*Band, error)
 		return nil, fmt.Errorf("the band could not be calibrated on %d points", len(pts))
 	}
 	return best, nil
-}
-
-func disagreementAt(g *Generated, j int) float64 {
-	if g.Disagreement == nil {
-		return 0
-	}
-	return g.Disagreement[j]
 }
 
 // ratio is a/b for the conformity score: 0 when a ≤ 0, +Inf when b is 0.
