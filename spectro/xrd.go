@@ -70,7 +70,9 @@ func BraggTwoTheta(d, lambda float64) (twoTheta float64, ok bool) {
 // the protocol's Cu Kα 2θ axis: each point moved through its d-spacing, so a
 // Co Kα and a Cu Kα pattern of one mineral put every line in the same place.
 // Points whose d-spacing Cu Kα cannot reach (2θ would pass 180°) are dropped.
-// The original wavelength is kept in the metadata (WavelengthKey).
+// The original wavelength is kept in the metadata (WavelengthKey). A pattern
+// measured with Cu Kα comes back as it is. Either way every angle must be a
+// diffraction angle, in (0°, 180°).
 func ToCuKAlpha(s *Spectrum, lambda float64) (*Spectrum, error) {
 	if s.Modality != XRD {
 		return nil, fmt.Errorf("%s: only a diffraction pattern has a wavelength (this is %s)", s.Name(), s.Modality)
@@ -78,11 +80,16 @@ func ToCuKAlpha(s *Spectrum, lambda float64) (*Spectrum, error) {
 	if !(lambda > 0.1 && lambda < 10) {
 		return nil, fmt.Errorf("%s: wavelength %g Å is not an X-ray wavelength", s.Name(), lambda)
 	}
-	out := &Spectrum{Modality: XRD, Meta: s.Meta.Clone()}
 	for i, x := range s.X {
 		if !(x > 0 && x < 180) {
-			return nil, fmt.Errorf("%s: point %d: 2θ = %g° is outside (0°, 180°)", s.Name(), i, x)
+			return nil, fmt.Errorf("%s: point %d: 2θ = %g° is outside (0°, 180°): not a diffraction angle", s.Name(), i, x)
 		}
+	}
+	if math.Abs(lambda-CuKAlpha) < 1e-6 {
+		return s, nil
+	}
+	out := &Spectrum{Modality: XRD, Meta: s.Meta.Clone()}
+	for i, x := range s.X {
 		if tt, ok := BraggTwoTheta(BraggD(x, lambda), CuKAlpha); ok {
 			out.X, out.Y = append(out.X, tt), append(out.Y, s.Y[i])
 		}

@@ -6,6 +6,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -240,7 +241,12 @@ func (d *DIFFile) PeakTable(fwhm, eta float64) spectro.PeakTable {
 
 // Spectrum renders the peak list as a diffraction pattern on grid g.
 func (d *DIFFile) Spectrum(g spectro.Grid, fwhm, eta float64) (*spectro.Spectrum, error) {
-	s, err := spectro.FromGrid(spectro.XRD, g, d.PeakTable(fwhm, eta).Render(g.Points()))
+	return d.render(d.PeakTable(fwhm, eta), g)
+}
+
+// render draws a peak table of the file on grid g, with the file's metadata.
+func (d *DIFFile) render(table spectro.PeakTable, g spectro.Grid) (*spectro.Spectrum, error) {
+	s, err := spectro.FromGrid(spectro.XRD, g, table.Render(g.Points()))
 	if err != nil {
 		return nil, err
 	}
@@ -254,15 +260,10 @@ func (d *DIFFile) Spectrum(g spectro.Grid, fwhm, eta float64) (*spectro.Spectrum
 // error when no reflection falls in that range.
 func (d *DIFFile) Pattern() (*spectro.Spectrum, error) {
 	xg := spectro.DefaultGrid(spectro.XRD)
-	in := 0
-	for _, p := range d.PeakTable(DIFProfileFWHM, DIFProfileEta) {
-		if p.Center >= xg.Start && p.Center <= xg.Stop {
-			in++
-		}
-	}
-	if in == 0 {
+	table := d.PeakTable(DIFProfileFWHM, DIFProfileEta)
+	if !slices.ContainsFunc(table, func(p spectro.Peak) bool { return p.Center >= xg.Start && p.Center <= xg.Stop }) {
 		return nil, errAt(d.Meta.Source, 0, "no reflection between %g° and %g° 2θ (Cu Kα)", xg.Start, xg.Stop)
 	}
 	n := int(math.Round((xg.Stop-xg.Start)/DIFStep)) + 1
-	return d.Spectrum(spectro.Grid{Start: xg.Start, Stop: xg.Stop, N: n}, DIFProfileFWHM, DIFProfileEta)
+	return d.render(table, spectro.Grid{Start: xg.Start, Stop: xg.Stop, N: n})
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -161,14 +160,6 @@ func onCuKAlpha(s *spectro.Spectrum, format Format, opts Options) (*spectro.Spec
 			return nil, fmt.Errorf("the PLV header states no wavelength (no \"K-Alpha 1=\" or \"Anode=\" line): give it (--wavelength 1.78897 or --wavelength Co)")
 		}
 		lambda = spectro.CuKAlpha
-	}
-	for i, x := range s.X {
-		if !(x > 0 && x < 180) {
-			return nil, fmt.Errorf("point %d: 2θ = %g° is outside (0°, 180°): not a diffraction angle", i+1, x)
-		}
-	}
-	if math.Abs(lambda-spectro.CuKAlpha) < 1e-6 {
-		return s, nil
 	}
 	return spectro.ToCuKAlpha(s, lambda)
 }

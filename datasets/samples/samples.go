@@ -318,6 +318,13 @@ func add(c *collection.Collection, byKey map[string]*collection.Sample, f parsed
 		}
 		return s
 	}
+	// A line list is paired like a measured pattern: rendered with the
+	// protocol's instrument profile; its lines are the pattern's peak table.
+	addLines := func(s *collection.Sample, d *formats.DIFFile, pat *spectro.Spectrum) {
+		s.Spectra[spectro.XRD] = append(s.Spectra[spectro.XRD], pat)
+		s.Peaks[spectro.XRD] = append(s.Peaks[spectro.XRD], d.PeakTable(formats.DIFProfileFWHM, formats.DIFProfileEta)...)
+		fill(s, d.Meta)
+	}
 	for i, d := range f.refs {
 		// A structure's computed pattern is the mineral's, not a specimen's:
 		// a reference sample of its own, named by its database code.
@@ -336,18 +343,14 @@ func add(c *collection.Collection, byKey map[string]*collection.Sample, f parsed
 		}
 		seenFile["ref|"+key] = true
 		pat.Meta.Source = fmt.Sprintf("%s#%s", f.path, key)
-		s := sample(key)
+		s := sample(key) // a new one: each entry's key is seen once
 		s.Reference = true
-		s.Spectra[spectro.XRD] = append(s.Spectra[spectro.XRD], pat)
-		s.Peaks[spectro.XRD] = d.PeakTable(formats.DIFProfileFWHM, formats.DIFProfileEta)
-		fill(s, d.Meta)
+		addLines(s, d, pat)
 	}
 	if f.refs != nil {
 		return
 	}
 	if f.dif != nil {
-		// A line list is paired like a measured pattern: rendered with the
-		// protocol's instrument profile; its lines are the pattern's peak table.
 		pat, err := f.dif.Pattern()
 		if err != nil {
 			c.Errors = append(c.Errors, collection.FileError{Path: f.path, Err: err})
@@ -361,10 +364,7 @@ func add(c *collection.Collection, byKey map[string]*collection.Sample, f parsed
 			}
 			seenFile[id] = true
 		}
-		s := sample(key)
-		s.Spectra[spectro.XRD] = append(s.Spectra[spectro.XRD], pat)
-		s.Peaks[spectro.XRD] = append(s.Peaks[spectro.XRD], f.dif.PeakTable(formats.DIFProfileFWHM, formats.DIFProfileEta)...)
-		fill(s, f.dif.Meta)
+		addLines(sample(key), f.dif, pat)
 		return
 	}
 	key := opts.Key(f.path, f.sp)

@@ -7,6 +7,7 @@ package collection
 
 import (
 	"fmt"
+	"maps"
 	"sort"
 	"strings"
 	"unicode"
@@ -64,9 +65,7 @@ type Collection struct {
 func (c *Collection) Pairs(from, to spectro.Modality) []Pair {
 	var pairs []Pair
 	for _, s := range c.Samples {
-		if !s.Reference {
-			pairs = appendPairs(pairs, s, s.Spectra[from], s.Spectra[to])
-		}
+		pairs = appendPairs(pairs, s, s.Spectra[from], s.Spectra[to])
 	}
 	return pairs
 }
@@ -94,12 +93,8 @@ func (c *Collection) ReferenceSamples(refs *Collection, m spectro.Modality) *Col
 		}
 		j := &Sample{Key: s.Key, Mineral: s.Mineral, Chemistry: s.Chemistry, Class: s.Class,
 			Spectra: map[spectro.Modality][]*spectro.Spectrum{}, Peaks: map[spectro.Modality]spectro.PeakTable{}}
-		for mm, list := range s.Spectra {
-			j.Spectra[mm] = list
-		}
-		for mm, t := range s.Peaks {
-			j.Peaks[mm] = t
-		}
+		maps.Copy(j.Spectra, s.Spectra)
+		maps.Copy(j.Peaks, s.Peaks)
 		for _, r := range rs {
 			j.Spectra[m] = append(j.Spectra[m], r.Spectra[m]...)
 		}
@@ -113,8 +108,9 @@ func (c *Collection) ReferenceSamples(refs *Collection, m spectro.Modality) *Col
 
 // appendPairs appends a sample's pairs of src and dst files: matched in order,
 // the shorter list reused in turn so that every file takes part.
+// A reference sample has no pairs of its own (see ReferenceSamples).
 func appendPairs(pairs []Pair, s *Sample, src, dst []*spectro.Spectrum) []Pair {
-	if len(src) == 0 || len(dst) == 0 {
+	if s.Reference || len(src) == 0 || len(dst) == 0 {
 		return pairs
 	}
 	for i := range max(len(src), len(dst)) {
