@@ -336,19 +336,6 @@ func CrossValidate(ctx gocontext.Context, col *collection.Collection, from, to s
 	return reports, avg, nil
 }
 
-// keysOf lists the sample keys of pairs, each once.
-func keysOf(pairs []collection.Pair) []string {
-	var out []string
-	seen := map[string]bool{}
-	for _, p := range pairs {
-		if !seen[p.Sample.Key] {
-			seen[p.Sample.Key] = true
-			out = append(out, p.Sample.Key)
-		}
-	}
-	return out
-}
-
 // TrainingPairs returns a direction's pairs among the species a model was
 // trained on, from the data and split recorded in its model.json, for fitting baselines.
 func TrainingPairs(info *Info, col *collection.Collection, from, to spectro.Modality) []collection.Pair {

@@ -762,9 +762,19 @@ func DirectionPairs(ss []*collection.Sample, d Direction) []collection.Pair {
 
 // SpeciesOf returns the distinct species of pairs, sorted.
 func SpeciesOf(pairs []collection.Pair) []string {
+	return distinctOf(pairs, func(p collection.Pair) string { return p.Sample.Mineral })
+}
+
+// keysOf lists the sample keys of pairs, each once, sorted.
+func keysOf(pairs []collection.Pair) []string {
+	return distinctOf(pairs, func(p collection.Pair) string { return p.Sample.Key })
+}
+
+// distinctOf lists the distinct values of field over pairs, sorted.
+func distinctOf(pairs []collection.Pair, field func(collection.Pair) string) []string {
 	seen := map[string]bool{}
 	for _, p := range pairs {
-		seen[p.Sample.Mineral] = true
+		seen[field(p)] = true
 	}
 	out := make([]string, 0, len(seen))
 	for s := range seen {
