@@ -41,6 +41,7 @@ var roleColors = []struct {
 	c      color.Color
 }{
 	{"infrared +", Palette[6]}, // a combined input, before "infrared"
+	{"unknown", Palette[6]},
 	{"measured", Palette[0]}, {"data", Palette[0]}, {"infrared", Palette[0]},
 	{"generated", Palette[1]}, {"model", Palette[1]}, {"fit", Palette[1]},
 	{"library", Palette[2]}, {"knn", Palette[2]}, {"the neighbours", Palette[2]},
@@ -127,6 +128,28 @@ func Overlay(title string, series ...Series) (*plot.Plot, error) {
 	}
 	placeLegend(p, labels)
 	p.Add(plotter.NewGrid())
+	return p, nil
+}
+
+// Stack draws the series one above the other, the first at the top, each
+// min-max scaled and offset by 1.1 — a library search's unknown over its
+// hits, say, where Overlay would pile them up. A series' own Offset is
+// replaced.
+func Stack(title string, series ...Series) (*plot.Plot, error) {
+	stacked := make([]Series, len(series))
+	for i, s := range series {
+		sc, err := s.Spectrum.Normalize(spectro.MinMax)
+		if err != nil {
+			return nil, fmt.Errorf("plots.Stack %q, series %q: %w", title, s.Label, err)
+		}
+		s.Spectrum, s.Offset, s.Lower, s.Upper = sc, 1.1*float64(len(series)-1-i), nil, nil
+		stacked[i] = s
+	}
+	p, err := Overlay(title, stacked...)
+	if err != nil {
+		return nil, err
+	}
+	p.Y.Label.Text = "Intensity (scaled, offset)"
 	return p, nil
 }
 

@@ -9,7 +9,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/spectrogen-go/spectrogen/datasets/examples"
 	"github.com/spectrogen-go/spectrogen/datasets/formats"
 	"github.com/spectrogen-go/spectrogen/spectro"
 	"github.com/spectrogen-go/spectrogen/spectro/atomicfile"
@@ -101,16 +100,7 @@ func runTrain(ctx context.Context, args []string) error {
 	if len(mods) > 0 && (!slices.Contains(mods, f) || !slices.Contains(mods, t)) {
 		return usagef("--modalities %q must list at least two modalities, --from %s and --to %s among them", *modalities, f, t)
 	}
-	var excluded []string
-	for _, k := range strings.Split(*exclude, ",") {
-		switch k = strings.TrimSpace(k); k {
-		case "":
-		case "examples":
-			excluded = append(excluded, examples.Keys()...)
-		default:
-			excluded = append(excluded, k)
-		}
-	}
+	excluded := excludedKeys(*exclude)
 	col, extra, err := loadTrainingData(*data, *augment)
 	if err != nil {
 		return err
