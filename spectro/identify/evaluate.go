@@ -269,6 +269,18 @@ func calibrate(ev *Evaluation) Threshold {
 	return t
 }
 
+// SetThreshold stores t, replacing the threshold of the same modalities and
+// score.
+func (l *Library) SetThreshold(t Threshold) {
+	for i, old := range l.Thresholds {
+		if old.Modalities == t.Modalities && old.Score == t.Score {
+			l.Thresholds[i] = t
+			return
+		}
+	}
+	l.Thresholds = append(l.Thresholds, t)
+}
+
 // Calibrate evaluates the library on every modality set it can (each
 // modality alone, and infrared + Raman where samples have both) with score s
 // and stores the thresholds, replacing earlier ones for s.
@@ -294,7 +306,7 @@ func (l *Library) Calibrate(s Score) ([]*Evaluation, error) {
 			continue // e.g. no species with two XRD samples
 		}
 		evs = append(evs, ev)
-		l.Thresholds = append(l.Thresholds, ev.Threshold)
+		l.SetThreshold(ev.Threshold)
 	}
 	if len(evs) == 0 {
 		return nil, fmt.Errorf("identify: no modality of the library has a species with two samples to calibrate on")

@@ -299,6 +299,7 @@ func runIdentifyEvaluate(lib *identify.Library, scoreName string, queries []stri
 				continue
 			}
 			evs = append(evs, ev)
+			lib.SetThreshold(ev.Threshold) // the outside queries are judged by it
 			if !asJSON {
 				fmt.Fprintf(w, "%s\t%s\t%d\t%.3f\t%.3f\t%d\t%.1f\t%.3f\t%.3f\t\n", ev.Modalities, ev.Score, ev.Known, ev.Top1, ev.Top5, ev.Absent,
 					ev.Threshold.HQI, ev.Threshold.FalseAlarm, ev.Threshold.Detection)
@@ -306,6 +307,20 @@ func runIdentifyEvaluate(lib *identify.Library, scoreName string, queries []stri
 		}
 	}
 	w.Flush()
+	var mixtures []*identify.MixtureEvaluation
+	for _, m := range lib.Modalities() {
+		if me, err := lib.EvaluateMixtures(m, 60); err == nil {
+			mixtures = append(mixtures, me)
+		}
+	}
+	if !asJSON && len(mixtures) > 0 {
+		fmt.Printf("\nmixtures of two real spectra of different species at 25/50/75 %% (both samples left out), and pure spectra (--mixture 3)\n\n")
+		fmt.Fprintln(w, "modality\tmixtures\tboth species found\tfraction error\tpure spectra\tfalse second phase\t")
+		for _, me := range mixtures {
+			fmt.Fprintf(w, "%s\t%d\t%.3f\t%.3f\t%d\t%.3f\t\n", me.Modality, me.Mixtures, me.BothFound, me.FractionError, me.Pure, me.FalsePhase)
+		}
+		w.Flush()
+	}
 	var outside []*identify.OutsideEvaluation
 	if len(queries) > 0 {
 		col, err := samples.Load(strings.Join(queries, ","), samples.Options{})
@@ -331,7 +346,7 @@ func runIdentifyEvaluate(lib *identify.Library, scoreName string, queries []stri
 		}
 	}
 	if asJSON {
-		return json.NewEncoder(os.Stdout).Encode(map[string]any{"library": libDescription(lib, ""), "evaluations": evs, "outside": outside})
+		return json.NewEncoder(os.Stdout).Encode(map[string]any{"library": libDescription(lib, ""), "evaluations": evs, "mixtures": mixtures, "outside": outside})
 	}
 	return nil
 }
