@@ -5,19 +5,56 @@
 //
 //   - RRUFF native text: "##KEY=value" header lines, "x, y" rows, "##END=".
 //   - JCAMP-DX 4.24 / 5.01: labelled records, XYDATA in AFFN or the compressed
-//     ASDF forms (SQZ, DIF, DUP, with the DIF y-check), PEAK TABLE, XYPOINTS.
+//     ASDF forms (SQZ, DIF, DUP, with the DIF y-check) and PAC, PEAK TABLE,
+//     XYPOINTS; "(X++(Y..Y)" without its closing parenthesis is accepted.
 //   - The SpectroGen release format: headerless "x,y" rows padded with "0,0"
 //     rows up to 2048 (the padding is dropped).
 //   - Generic delimited text: two columns separated by comma, tab, semicolon or
 //     white space, an optional header line, "#" comments.
+//   - Agilent MicroLab ASP: the point count, first and last x, then one
+//     intensity a line (infrared).
+//
+// and the binary formats of instrument software, recognised by their magic
+// bytes whatever the file's extension:
+//
+//   - Thermo-Galactic SPC (GRAMS): new (0x4B) and old (0x4D) format, single
+//     and multifile, evenly spaced or explicit X (XY, XYY, XYXY), 32-bit,
+//     16-bit and float Y. Nanometre and micrometre axes become wavenumbers
+//     (infrared) or, with the excitation line from the log, Raman shifts.
+//   - Bruker OPUS (.0, .1, .0000, …): the AB block (else another ratioed
+//     result, else the sample single channel ScSm) with its data-status
+//     block; sample name and instrument.
+//   - Thermo OMNIC SPA and SPG (a group of spectra).
+//   - Renishaw WiRE WDF: single spectra, series and maps, every spectrum with
+//     its stage position.
+//
+// WITec project files (WIP) are recognised and refused with an explicit error.
+// No maintained Go library reads these formats; the readers here follow the
+// layouts that the formats' open-source readers document (SPC.H as read by
+// spc and spectrochempy, brukeropus and opusreader2, spectrochempy's
+// read_omnic, py-wdf-reader), and are checked against those projects' test
+// files and expected values.
+//
+// Read returns one spectrum: of a file holding several (an SPC multifile, an
+// SPG group, a WDF map) the first, with Meta.Extra "spectra" (the count) and
+// "spectrum index". ReadAll returns every one, each checked as Read does;
+// the pixels of a WDF map carry their stage position in Meta.Extra "x", "y"
+// (and "z" for depth series), in µm.
 //
 // RRUFF powder-diffraction DIF files are peak lists, read by ReadDIF.
 //
 // The modality comes from the content where the format says it (JCAMP-DX data
-// type, RRUFF header), else from the file name (RRUFF's "__Raman__",
+// type or x units, RRUFF header, SPC x and y types, the OPUS, OMNIC and WDF
+// formats themselves), else from the file name (RRUFF's "__Raman__",
 // "__Infrared__", "__Powder__" tokens), else from the parent folder's name
 // (raman/, infrared/, ir/, xrd/, powder/), else from Options.Modality.
 //
-// Every malformed input is an error naming the file and the line (*ParseError);
-// no input makes a reader panic (fuzz-tested).
+// Files that hold no Raman, infrared or diffraction spectrum (NMR, mass
+// spectra, interferograms, a reference-only OPUS measurement) are refused
+// with an error saying what they hold.
+//
+// Every malformed input is an error naming the file and the line, or for a
+// binary format what is wrong at which byte (*ParseError); no input makes a
+// reader panic, and no count read from a header allocates more than the
+// file's size supports (fuzz-tested).
 package formats

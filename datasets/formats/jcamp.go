@@ -58,8 +58,47 @@ func jcampRecords(data []byte) []jcampRecord {
 	return recs
 }
 
-// parseJCAMP reads the first spectrum block of a JCAMP-DX file.
+// parseJCAMP reads the first spectrum block of a JCAMP-DX file, refusing the
+// kinds of data that are no Raman, infrared or diffraction spectrum (NMR, mass
+// spectra, time or frequency axes) with an error saying what the file holds.
 func parseJCAMP(data []byte, name string) (*spectro.Spectrum, error) {
+	s, err := decodeJCAMP(data, name)
+	if err != nil {
+		return nil, err
+	}
+	dataType := strings.ToUpper(s.Meta.Extra["DATA TYPE"])
+	for _, k := range []struct{ token, what string }{
+		{"NMR", "an NMR spectrum"}, {"MASS", "a mass spectrum"}, {"ION MOBILITY", "an ion mobility spectrum"},
+		{"CHROMATOGRAM", "a chromatogram"}, {"UV", "a UV-visible spectrum"}, {"FLUORESCENCE", "a fluorescence spectrum"},
+	} {
+		if !s.Modality.Valid() && strings.Contains(dataType, k.token) {
+			return nil, errAt(name, 0, "the JCAMP-DX file holds %s (##DATA TYPE=%s), not a Raman, infrared or X-ray diffraction spectrum", k.what, s.Meta.Extra["DATA TYPE"])
+		}
+	}
+	xunits := strings.ToUpper(strings.TrimSpace(s.Meta.Extra["XUNITS"]))
+	switch xunits {
+	case "HZ", "PPM", "M/Z", "SECONDS", "MILLISECONDS", "MICROSECONDS", "MINUTES", "TIME":
+		if !s.Modality.Valid() {
+			return nil, errAt(name, 0, "the JCAMP-DX x axis is in %s, not a Raman shift, wavenumber, wavelength or 2θ axis: not a Raman, infrared or X-ray diffraction spectrum", s.Meta.Extra["XUNITS"])
+		}
+	}
+	if !s.Modality.Valid() {
+		// Records that say the modality when DATA TYPE does not.
+		switch {
+		case strings.Contains(xunits, "RAMAN"):
+			s.Modality = spectro.Raman
+		case strings.Contains(xunits, "MICROMETERS") && strings.Contains(xunits, "CONVERTED"):
+			s.Modality = spectro.Infrared // only infrared spectra are measured in µm
+		case strings.Contains(xunits, "2THETA") || strings.Contains(xunits, "2-THETA"):
+			s.Modality = spectro.XRD
+		}
+	}
+	return s, nil
+}
+
+// decodeJCAMP decodes the first spectrum block of a JCAMP-DX file as it
+// stands, whatever it is a spectrum of.
+func decodeJCAMP(data []byte, name string) (*spectro.Spectrum, error) {
 	s := &spectro.Spectrum{Meta: metaFromName(name)}
 	num := map[string]float64{}
 	var xunits string
@@ -122,7 +161,8 @@ done:
 	var err error
 	form := strings.ToUpper(strings.ReplaceAll(strings.TrimSpace(table.value[0]), " ", ""))
 	switch {
-	case table.label == "XYDATA" && strings.HasPrefix(form, "(X++(Y..Y))"):
+	// "(X++(Y..Y)" without the closing parenthesis occurs in real files.
+	case table.label == "XYDATA" && strings.HasPrefix(form, "(X++(Y..Y)"):
 		err = decodeXYData(s, table, num, yf, name)
 	case table.label == "XYDATA" && strings.HasPrefix(form, "(X++(R..R))"), table.label == "XYDATA" && strings.HasPrefix(form, "(X++(I..I))"):
 		return nil, errAt(name, table.line, "##XYDATA=%s (complex data) is not supported", form)

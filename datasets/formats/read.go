@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/spectrogen-go/spectrogen/spectro"
@@ -42,10 +43,21 @@ const (
 	Delimited
 	DIF
 	PLV
+	SPC   // Thermo-Galactic GRAMS SPC (binary)
+	OPUS  // Bruker OPUS (binary)
+	OMNIC // Thermo OMNIC SPA spectrum or SPG group (binary)
+	ASP   // Agilent MicroLab ASP (text)
+	WDF   // Renishaw WiRE WDF (binary)
+	WIP   // WITec Project (binary; recognised, not read)
 )
 
 func (f Format) String() string {
-	return [...]string{"unknown", "RRUFF text", "JCAMP-DX", "SpectroGen release", "delimited text", "DIF peak list (RRUFF, AMCSD)", "PLV powder pattern"}[f]
+	names := [...]string{"unknown", "RRUFF text", "JCAMP-DX", "SpectroGen release", "delimited text", "DIF peak list (RRUFF, AMCSD)", "PLV powder pattern",
+		"Thermo-Galactic SPC", "Bruker OPUS", "Thermo OMNIC SPA/SPG", "Agilent ASP", "Renishaw WiRE WDF", "WITec project (WIP)"}
+	if f < 0 || int(f) >= len(names) {
+		return "unknown"
+	}
+	return names[f]
 }
 
 // Options steer reading.
@@ -78,7 +90,7 @@ func openBounded(path string) (*os.File, error) {
 	return f, nil
 }
 
-// ReadFile reads one spectrum file.
+// ReadFile reads one spectrum file (the first of a multi-spectrum file; see Read).
 func ReadFile(path string, opts Options) (*spectro.Spectrum, error) {
 	f, err := openBounded(path)
 	if err != nil {
@@ -88,9 +100,51 @@ func ReadFile(path string, opts Options) (*spectro.Spectrum, error) {
 	return Read(f, path, opts)
 }
 
+// ReadFileAll reads every spectrum of a file (see ReadAll).
+func ReadFileAll(path string, opts Options) ([]*spectro.Spectrum, error) {
+	f, err := openBounded(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return ReadAll(f, path, opts)
+}
+
 // Read reads one spectrum from r; name is the file's path, used for messages
-// and for the modality when the content does not give it.
+// and for the modality when the content does not give it. Of a file holding
+// several spectra (an SPC multifile, an OMNIC group, a WiRE map) it returns
+// the first, with Meta.Extra "spectra" (the count) and "spectrum index" ("0");
+// ReadAll returns them all.
 func Read(r io.Reader, name string, opts Options) (*spectro.Spectrum, error) {
+	all, err := read(r, name, opts, true)
+	if err != nil {
+		return nil, err
+	}
+	return all[0], nil
+}
+
+// ReadAll reads every spectrum from r: the subfiles of an SPC multifile, the
+// spectra of an OMNIC group, every pixel of a WiRE map or series (with its
+// stage position in Meta.Extra "x", "y" and "z", in µm, where the file gives
+// it). Each is checked and tidied as Read does; a single-spectrum file gives
+// a slice of one.
+func ReadAll(r io.Reader, name string, opts Options) ([]*spectro.Spectrum, error) {
+	return read(r, name, opts, false)
+}
+
+// decoded is what a format's parser hands to finish: the spectra as stored,
+// and an x-axis conversion that waits for the modality.
+type decoded struct {
+	spectra []*spectro.Spectrum
+	// wavelength, when non-zero, says X holds wavelengths whose cm⁻¹ value is
+	// wavelength/x (1e7 for nm, 1e4 for µm). An infrared axis becomes
+	// wavenumbers; a Raman axis becomes shifts from laserNM, which must be known.
+	wavelength float64
+	xUnit      string
+	laserNM    float64
+}
+
+func read(r io.Reader, name string, opts Options, firstOnly bool) ([]*spectro.Spectrum, error) {
 	data, err := io.ReadAll(io.LimitReader(r, MaxFileSize+1))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
@@ -102,24 +156,81 @@ func Read(r io.Reader, name string, opts Options) (*spectro.Spectrum, error) {
 	if format == Unknown {
 		format = Detect(data)
 	}
-	var s *spectro.Spectrum
-	switch format {
-	case RRUFF:
-		s, err = parseRRUFF(data, name)
-	case JCAMP:
-		s, err = parseJCAMP(data, name)
-	case SpectroGen, Delimited:
-		s, err = parseDelimited(data, name)
-	case PLV:
-		s, err = parsePLV(data, name)
-	case DIF:
-		return nil, errAt(name, 0, "a DIF file is a peak list: read it with ReadDIF")
-	default:
-		return nil, errAt(name, 0, "empty or not a spectrum file")
-	}
+	d, err := decode(data, name, format)
 	if err != nil {
 		return nil, err
 	}
+	n := len(d.spectra)
+	if n == 0 {
+		return nil, errAt(name, 0, "%s file holds no spectrum", format)
+	}
+	if firstOnly {
+		n = 1
+	}
+	// A modality nothing gives is the file's fault, not one spectrum's.
+	if s := d.spectra[0]; !s.Modality.Valid() && !ModalityFromPath(name).Valid() && !opts.Modality.Valid() {
+		return nil, errNoModality(name)
+	}
+	out := make([]*spectro.Spectrum, 0, n)
+	for i, s := range d.spectra[:n] {
+		if len(d.spectra) > 1 {
+			s.Meta.Set("spectra", strconv.Itoa(len(d.spectra)))
+			s.Meta.Set("spectrum index", strconv.Itoa(i))
+		}
+		t, err := finish(s, d, name, format, opts)
+		if err != nil {
+			if len(d.spectra) > 1 {
+				var pe *ParseError
+				if errors.As(err, &pe) {
+					pe.Msg = fmt.Sprintf("spectrum %d of %d: %s", i, len(d.spectra), pe.Msg)
+				}
+			}
+			return nil, err
+		}
+		out = append(out, t)
+	}
+	return out, nil
+}
+
+// decode runs the parser of a format.
+func decode(data []byte, name string, format Format) (*decoded, error) {
+	one := func(s *spectro.Spectrum, err error) (*decoded, error) {
+		if err != nil {
+			return nil, err
+		}
+		return &decoded{spectra: []*spectro.Spectrum{s}}, nil
+	}
+	switch format {
+	case RRUFF:
+		return one(parseRRUFF(data, name))
+	case JCAMP:
+		return one(parseJCAMP(data, name))
+	case SpectroGen, Delimited:
+		return one(parseDelimited(data, name))
+	case PLV:
+		return one(parsePLV(data, name))
+	case ASP:
+		return one(parseASP(data, name))
+	case SPC:
+		return parseSPC(data, name)
+	case OPUS:
+		return one(parseOPUS(data, name))
+	case OMNIC:
+		return parseOMNIC(data, name)
+	case WDF:
+		return parseWDF(data, name)
+	case WIP:
+		return nil, errAt(name, 0, "WITec project files are not read yet (WIT_PRCT/WIT_PR06 tag tree): export the spectra from WITec Project or Suite as text or SPC")
+	case DIF:
+		return nil, errAt(name, 0, "a DIF file is a peak list: read it with ReadDIF")
+	}
+	return nil, errAt(name, 0, "empty or not a spectrum file")
+}
+
+// finish is the post-processing every spectrum read goes through: its source,
+// its modality (content, else path, else Options), a pending wavelength axis,
+// Tidy, and the Cu Kα axis for diffraction patterns.
+func finish(s *spectro.Spectrum, d *decoded, name string, format Format, opts Options) (*spectro.Spectrum, error) {
 	s.Meta.Source = name
 	if !s.Modality.Valid() {
 		s.Modality = ModalityFromPath(name)
@@ -128,7 +239,12 @@ func Read(r io.Reader, name string, opts Options) (*spectro.Spectrum, error) {
 		s.Modality = opts.Modality
 	}
 	if !s.Modality.Valid() {
-		return nil, errAt(name, 0, "cannot tell the modality (raman, infrared or xrd) from the file, its name or its folder; give it explicitly")
+		return nil, errNoModality(name)
+	}
+	if d.wavelength != 0 {
+		if err := wavelengthToWavenumber(s, d, name); err != nil {
+			return nil, err
+		}
 	}
 	t, err := s.Tidy()
 	if err == nil && t.Modality == spectro.XRD {
@@ -142,6 +258,41 @@ func Read(r io.Reader, name string, opts Options) (*spectro.Spectrum, error) {
 		return nil, errAt(name, 0, "%v", strings.TrimPrefix(err.Error(), name+": "))
 	}
 	return t, nil
+}
+
+func errNoModality(name string) error {
+	return errAt(name, 0, "cannot tell the modality (raman, infrared or xrd) from the file, its name or its folder; give it explicitly")
+}
+
+// wavelengthToWavenumber turns a wavelength axis into the modality's: absolute
+// wavenumbers for infrared, shifts from the laser line for Raman. It writes a
+// new X slice, since the spectra of one file may share theirs.
+func wavelengthToWavenumber(s *spectro.Spectrum, d *decoded, name string) error {
+	switch s.Modality {
+	case spectro.XRD:
+		return errAt(name, 0, "the x axis is a wavelength in %s, not a diffraction angle", d.xUnit)
+	case spectro.Raman:
+		if d.laserNM <= 0 {
+			return errAt(name, 0, "the x axis is a wavelength in %s and the file states no excitation wavelength, so the Raman shift cannot be computed", d.xUnit)
+		}
+	}
+	x := make([]float64, len(s.X))
+	for i, v := range s.X {
+		if !(v > 0) {
+			return errAt(name, 0, "wavelength %g %s cannot be converted to cm-1", v, d.xUnit)
+		}
+		x[i] = d.wavelength / v
+		if s.Modality == spectro.Raman {
+			x[i] = 1e7/d.laserNM - x[i]
+		}
+	}
+	s.X = x
+	if s.Modality == spectro.Raman {
+		s.Meta.Set("XUNITS", fmt.Sprintf("Raman shift, cm-1 (converted from %s with %g nm excitation)", d.xUnit, d.laserNM))
+	} else {
+		s.Meta.Set("XUNITS", "1/CM (converted from "+d.xUnit+")")
+	}
+	return nil
 }
 
 // onCuKAlpha moves a diffraction pattern to the protocol's Cu Kα 2θ axis:
@@ -164,8 +315,12 @@ func onCuKAlpha(s *spectro.Spectrum, format Format, opts Options) (*spectro.Spec
 	return spectro.ToCuKAlpha(s, lambda)
 }
 
-// Detect guesses a file's format from its first bytes.
+// Detect guesses a file's format from its first bytes: the binary formats by
+// their magic numbers and header, the text ones by their first lines.
 func Detect(data []byte) Format {
+	if f := detectBinary(data); f != Unknown {
+		return f
+	}
 	head := data
 	if len(head) > 4096 {
 		head = head[:4096]
@@ -184,8 +339,29 @@ func Detect(data []byte) Format {
 		return PLV
 	case bytes.Contains(upper, []byte("2-THETA")) && bytes.Contains(upper, []byte("INTENSITY")):
 		return DIF
+	case isASP(data):
+		return ASP
 	}
 	return Delimited
+}
+
+// detectBinary recognises the binary formats by their magic bytes. SPC has
+// only a one-byte version mark, so it must also carry a NUL in its header,
+// which no text file does.
+func detectBinary(data []byte) Format {
+	switch {
+	case bytes.HasPrefix(data, opusMagic):
+		return OPUS
+	case bytes.HasPrefix(data, []byte(omnicMagic)):
+		return OMNIC
+	case bytes.HasPrefix(data, []byte("WDF1")):
+		return WDF
+	case bytes.HasPrefix(data, []byte("WIT_PRCT")), bytes.HasPrefix(data, []byte("WIT_PR06")), bytes.HasPrefix(data, []byte("WIT_DATA")):
+		return WIP
+	case isSPC(data):
+		return SPC
+	}
+	return Unknown
 }
 
 // ModalityFromPath finds the modality in a RRUFF-style file name

@@ -39,8 +39,27 @@ type Options struct {
 	Wavelength float64
 }
 
-// spectrumExt are the extensions LoadDir reads.
-var spectrumExt = map[string]bool{".txt": true, ".csv": true, ".tsv": true, ".dat": true, ".xy": true, ".jdx": true, ".dx": true, ".jcamp": true, ".dif": true, ".plv": true}
+// spectrumExt are the extensions LoadDir reads (and Bruker OPUS's numbered
+// ones, see isSpectrumExt).
+var spectrumExt = map[string]bool{".txt": true, ".csv": true, ".tsv": true, ".dat": true, ".xy": true, ".jdx": true, ".dx": true, ".jcamp": true, ".dif": true, ".plv": true,
+	".spc": true, ".spa": true, ".spg": true, ".asp": true, ".wdf": true}
+
+// isSpectrumExt reports whether a file of this extension is read: a known
+// one, or OPUS's ".0", ".1", ".0000", ".001".
+func isSpectrumExt(ext string) bool {
+	if spectrumExt[ext] {
+		return true
+	}
+	if len(ext) < 2 || len(ext) > 5 {
+		return false
+	}
+	for _, c := range ext[1:] {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
 
 // sideFileExt are files that live beside spectra (ground truth, notes, figures)
 // and are passed over without being reported.
@@ -212,7 +231,7 @@ func listDir(c *collection.Collection, src string, seen map[string]bool) ([]rawF
 			return nil
 		}
 		ext := strings.ToLower(filepath.Ext(name))
-		if !spectrumExt[ext] {
+		if !isSpectrumExt(ext) {
 			if !sideFileExt[ext] {
 				c.Skipped = append(c.Skipped, path)
 			}
@@ -250,7 +269,7 @@ func listZip(c *collection.Collection, path string) ([]rawFile, error) {
 			return nil, fmt.Errorf("%s: entry %q points outside the archive", path, name)
 		}
 		ext := strings.ToLower(filepath.Ext(name))
-		if strings.HasPrefix(filepath.Base(name), ".") || !spectrumExt[ext] {
+		if strings.HasPrefix(filepath.Base(name), ".") || !isSpectrumExt(ext) {
 			if !sideFileExt[ext] && !strings.HasPrefix(filepath.Base(name), ".") {
 				c.Skipped = append(c.Skipped, path+"/"+name)
 			}

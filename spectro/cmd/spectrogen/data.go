@@ -115,7 +115,7 @@ func runInfo(ctx context.Context, args []string) error {
 			enc.Encode(fi)
 			continue
 		}
-		fmt.Printf("%s\n  format    %s\n  modality  %s\n  points    %d, %g–%g %s\n", path, fi.Format, s.Modality.Title(), fi.Points, fi.XMin, fi.XMax, s.Modality.XUnit())
+		fmt.Printf("%s\n  format    %s\n  modality  %s\n  points    %d, %g–%g %s\n", path, fi.Format, s.Modality.Title(), fi.Points, float32(fi.XMin), float32(fi.XMax), s.Modality.XUnit()) // float32: instruments store x so; more digits are noise
 		for _, kv := range [][2]string{{"mineral", s.Meta.Mineral}, {"rruff id", s.Meta.RRUFFID}, {"chemistry", s.Meta.Chemistry}, {"class", string(fi.Class)}} {
 			if kv[1] != "" {
 				fmt.Printf("  %-9s %s\n", kv[0], kv[1])
