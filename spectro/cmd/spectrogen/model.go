@@ -12,6 +12,7 @@ import (
 	"github.com/spectrogen-go/spectrogen/datasets/formats"
 	"github.com/spectrogen-go/spectrogen/spectro"
 	"github.com/spectrogen-go/spectrogen/spectro/atomicfile"
+	"github.com/spectrogen-go/spectrogen/spectro/identify"
 	"github.com/spectrogen-go/spectrogen/spectro/model"
 	"github.com/spectrogen-go/spectrogen/spectro/pretrained"
 	"github.com/spectrogen-go/spectrogen/spectro/retrieval"
@@ -212,6 +213,9 @@ func runGenerate(ctx context.Context, args []string) error {
 			return err
 		}
 		fmt.Printf("%s (%s) → %s\n", p, srcs[i].Modality, path)
+		if id := identifyLine(srcs[i]); id != "" {
+			fmt.Printf("  identified as %s\n", id)
+		}
 		if nb := gens[i].Neighbours; len(nb) > 0 {
 			fmt.Printf("  based on %s (the neighbours' mixture gated at %.2f)\n", retrieval.Describe(nb, 3), gens[i].RetrievalGate)
 			data, err := json.MarshalIndent(nb, "", "  ")
@@ -274,4 +278,25 @@ func loadModel(arg, backendCfg string) (*model.Generator, error) {
 		return nil, usageError{err}
 	}
 	return model.Load(dir, backendCfg)
+}
+
+// identifyLine is what the shipped library says the source is, for a
+// reader to set beside the neighbours the generation drew on: "Calcite
+// (HQI 97.6, R050048)", with a warning when the species is likely absent;
+// "" when the library cannot compare it.
+func identifyLine(s *spectro.Spectrum) string {
+	lib, err := pretrained.IdentifyLibrary()
+	if err != nil {
+		return ""
+	}
+	res, err := lib.Search([]*spectro.Spectrum{s}, identify.Options{Top: 1})
+	if err != nil {
+		return ""
+	}
+	h := res.Hits[0]
+	line := fmt.Sprintf("%s (HQI %.1f, library sample %s)", h.Species, h.HQI, h.Key)
+	if v := res.InLibrary; v != nil && !v.Likely {
+		line += " — but probably not a species the library holds (HQI below its threshold): expect a look-alike's spectrum"
+	}
+	return line
 }
