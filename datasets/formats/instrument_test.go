@@ -151,6 +151,17 @@ func TestBinaryTruncated(t *testing.T) {
 
 func asParseError(err error, pe **ParseError) bool { return errors.As(err, pe) }
 
+// wantParseError reads data as file name and checks that it fails with a
+// *ParseError naming the file and saying want.
+func wantParseError(t *testing.T, what string, data []byte, name string, opts Options, want string) {
+	t.Helper()
+	_, err := Read(bytes.NewReader(data), name, opts)
+	var pe *ParseError
+	if err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), name) || !asParseError(err, &pe) {
+		t.Errorf("%s: error %v, want a ParseError saying %q", what, err, want)
+	}
+}
+
 func globFiles(dir, folder string) ([]string, error) {
 	return filepath.Glob(filepath.Join(dir, folder, "*"))
 }

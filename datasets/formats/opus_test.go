@@ -131,11 +131,7 @@ func TestOPUSSynthetic(t *testing.T) {
 		{"truncated directory", synthOPUS()[:40], "OPUS directory runs past the end of the file (byte 96 of 40)"},
 		{"truncated data", synthOPUS()[:len(synthOPUS())-60], "runs past the end of the file"},
 	} {
-		_, err := Read(bytes.NewReader(tc.data), "bad.0", Options{})
-		var pe *ParseError
-		if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), "bad.0") || !asParseError(err, &pe) {
-			t.Errorf("%s: error %v, want a ParseError saying %q", tc.name, err, tc.want)
-		}
+		wantParseError(t, tc.name, tc.data, "bad.0", Options{}, tc.want)
 	}
 }
 

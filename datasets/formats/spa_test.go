@@ -79,11 +79,7 @@ func TestOMNICSynthetic(t *testing.T) {
 		{"truncated header", synthSPA()[:200], "OMNIC header runs past the end of the file (byte 304 of 200)"},
 		{"truncated data", synthSPA()[:len(synthSPA())-256-3], "OMNIC spectrum 1 intensities runs past the end of the file"},
 	} {
-		_, err := Read(bytes.NewReader(tc.data), "bad.spa", Options{})
-		var pe *ParseError
-		if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), "bad.spa") || !asParseError(err, &pe) {
-			t.Errorf("%s: error %v, want a ParseError saying %q", tc.name, err, tc.want)
-		}
+		wantParseError(t, tc.name, tc.data, "bad.spa", Options{}, tc.want)
 	}
 }
 

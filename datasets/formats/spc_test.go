@@ -118,11 +118,7 @@ func TestSPCErrors(t *testing.T) {
 		{"big-endian", append([]byte{0, spcBig}, make([]byte, 600)...), "big-endian SPC"},
 		{"nm Raman without laser", spcBuild(0, -128, 3, 4, [][2][]float64{{{540, 550, 560}, {1, 2, 3}}}), "states no excitation wavelength"},
 	} {
-		_, err := Read(bytes.NewReader(tc.data), "bad.spc", Options{Format: SPC, Modality: spectro.Raman})
-		var pe *ParseError
-		if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), "bad.spc") || !asParseError(err, &pe) {
-			t.Errorf("%s: error %v, want a ParseError saying %q", tc.name, err, tc.want)
-		}
+		wantParseError(t, tc.name, tc.data, "bad.spc", Options{Format: SPC, Modality: spectro.Raman}, tc.want)
 	}
 }
 

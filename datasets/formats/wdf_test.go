@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/binary"
 	"math"
-	"strings"
 	"testing"
 
 	"github.com/spectrogen-go/spectrogen/spectro"
@@ -86,11 +85,7 @@ func TestWDFSynthetic(t *testing.T) {
 		{"data cut", synthWDF()[:wdfHeaderSize+20], "WDF block \"DATA\" at byte 512 has size 40, past the end of the file (532 bytes)"},
 		{"pixels", wdfBuild([]float32{1, 2}, 16, [][]float32{{1, 2}}, nil), "x axis is in pixels"},
 	} {
-		_, err := Read(bytes.NewReader(tc.data), "bad.wdf", Options{})
-		var pe *ParseError
-		if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), "bad.wdf") || !asParseError(err, &pe) {
-			t.Errorf("%s: error %v, want a ParseError saying %q", tc.name, err, tc.want)
-		}
+		wantParseError(t, tc.name, tc.data, "bad.wdf", Options{}, tc.want)
 	}
 }
 

@@ -1,16 +1,13 @@
 package identify
 
 import (
-	"bytes"
-	"compress/gzip"
-	"encoding/gob"
 	"fmt"
 	"io"
 	"math"
 	"os"
 
 	"github.com/spectrogen-go/spectrogen/spectro"
-	"github.com/spectrogen-go/spectrogen/spectro/atomicfile"
+	"github.com/spectrogen-go/spectrogen/spectro/gobfile"
 )
 
 // maxGridPoints bounds a saved library's grids, so a damaged file cannot ask
@@ -49,15 +46,7 @@ func (l *Library) Save(path string) error {
 		}
 		st.Y = append(st.Y, q)
 	}
-	var buf bytes.Buffer
-	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
-	if err := gob.NewEncoder(zw).Encode(st); err != nil {
-		return fmt.Errorf("identify: encoding %s: %w", path, err)
-	}
-	if err := zw.Close(); err != nil {
-		return err
-	}
-	return atomicfile.Write(path, buf.Bytes())
+	return gobfile.Write(path, st)
 }
 
 // Load reads a library written by Save.
@@ -76,13 +65,9 @@ func Load(path string) (*Library, error) {
 
 // Read decodes a library from r (the format Save writes).
 func Read(r io.Reader) (*Library, error) {
-	zr, err := gzip.NewReader(r)
-	if err != nil {
-		return nil, fmt.Errorf("not a reference library (%v)", err)
-	}
 	var st stored
-	if err := gob.NewDecoder(zr).Decode(&st); err != nil {
-		return nil, fmt.Errorf("reference library is damaged: %v", err)
+	if err := gobfile.Read(r, &st, "reference library"); err != nil {
+		return nil, err
 	}
 	if st.Version != fileVersion {
 		return nil, fmt.Errorf("reference library version %d; this program reads version %d", st.Version, fileVersion)

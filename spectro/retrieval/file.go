@@ -1,15 +1,12 @@
 package retrieval
 
 import (
-	"bytes"
-	"compress/gzip"
-	"encoding/gob"
 	"fmt"
 	"io"
 	"math"
 	"os"
 
-	"github.com/spectrogen-go/spectrogen/spectro/atomicfile"
+	"github.com/spectrogen-go/spectrogen/spectro/gobfile"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -102,15 +99,7 @@ func (l *Library) Save(path string) error {
 		st.SourceOf = append(st.SourceOf, id)
 		st.Targets8 = append(st.Targets8, quantise8(e.Target))
 	}
-	var buf bytes.Buffer
-	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
-	if err := gob.NewEncoder(zw).Encode(st); err != nil {
-		return fmt.Errorf("retrieval: encoding %s: %w", path, err)
-	}
-	if err := zw.Close(); err != nil {
-		return err
-	}
-	return atomicfile.Write(path, buf.Bytes())
+	return gobfile.Write(path, st)
 }
 
 // Load reads a library written by Save.
@@ -129,13 +118,9 @@ func Load(path string) (*Library, error) {
 
 // Read decodes a library from r (the format Save writes).
 func Read(r io.Reader) (*Library, error) {
-	zr, err := gzip.NewReader(r)
-	if err != nil {
-		return nil, fmt.Errorf("not a neighbour library (%v)", err)
-	}
 	var st stored
-	if err := gob.NewDecoder(zr).Decode(&st); err != nil {
-		return nil, fmt.Errorf("neighbour library is damaged: %v", err)
+	if err := gobfile.Read(r, &st, "neighbour library"); err != nil {
+		return nil, err
 	}
 	if st.Version < 1 || st.Version > fileVersion {
 		return nil, fmt.Errorf("neighbour library version %d; this program reads version %d", st.Version, fileVersion)
