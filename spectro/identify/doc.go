@@ -36,5 +36,6 @@
 // of a species the library lacks (Calibrate). Mixture fits a mixture of
 // library spectra to the unknown by non-negative least squares with a
 // re-search of the residual, adding a phase only where the Bayesian
-// information criterion says it pays.
+// information criterion says it pays and it explains clearly more than
+// another sample of the species already fitted would (MaxResidualRatio).
 package identify
