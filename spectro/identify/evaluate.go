@@ -281,18 +281,34 @@ func (l *Library) SetThreshold(t Threshold) {
 	l.Thresholds = append(l.Thresholds, t)
 }
 
-// Calibrate evaluates the library on every modality set it can (each
-// modality alone, and infrared + Raman where samples have both) with score s
+// ModalitySets are the sets of modalities an unknown may come in that the
+// library can be measured on: each modality alone, then every combination
+// of two or three it holds, in the project's order.
+func (l *Library) ModalitySets() [][]spectro.Modality {
+	ms := l.Modalities()
+	var sets [][]spectro.Modality
+	for size := 1; size <= len(ms); size++ {
+		for mask := 1; mask < 1<<len(ms); mask++ {
+			var set []spectro.Modality
+			for i, m := range ms {
+				if mask&(1<<i) != 0 {
+					set = append(set, m)
+				}
+			}
+			if len(set) == size {
+				sets = append(sets, set)
+			}
+		}
+	}
+	return sets
+}
+
+// Calibrate evaluates the library on every modality set it can
+// (ModalitySets; a set no species has two samples of is passed over) with score s
 // and stores the thresholds, replacing earlier ones for s.
 func (l *Library) Calibrate(s Score) ([]*Evaluation, error) {
 	var evs []*Evaluation
-	sets := [][]spectro.Modality{}
-	for _, m := range l.Modalities() {
-		sets = append(sets, []spectro.Modality{m})
-	}
-	if l.Count(spectro.Infrared) > 0 && l.Count(spectro.Raman) > 0 {
-		sets = append(sets, []spectro.Modality{spectro.Infrared, spectro.Raman})
-	}
+	sets := l.ModalitySets()
 	kept := l.Thresholds[:0]
 	for _, t := range l.Thresholds {
 		if t.Score != s.String() {

@@ -278,13 +278,7 @@ func runIdentifyEvaluate(lib *identify.Library, scoreName string, queries []stri
 		}
 		scores = []identify.Score{s}
 	}
-	sets := [][]spectro.Modality{}
-	for _, m := range lib.Modalities() {
-		sets = append(sets, []spectro.Modality{m})
-	}
-	if lib.Count(spectro.Infrared) > 0 && lib.Count(spectro.Raman) > 0 {
-		sets = append(sets, []spectro.Modality{spectro.Infrared, spectro.Raman})
-	}
+	sets := lib.ModalitySets()
 	var evs []*identify.Evaluation
 	w := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
 	if !asJSON {
