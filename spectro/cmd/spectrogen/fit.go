@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"math"
 	"os"
@@ -102,6 +103,8 @@ func runFit(ctx context.Context, args []string) error {
 	out := flags.String("out", "", "write each fitted curve (x, y, fit, residual, baseline, peaks) as CSV into this folder")
 	modality := flags.String("modality", "", "modality of files whose name and folder do not say it")
 	expr := flags.String("expr", "", "fit this expression in x instead of peaks, e.g. 'b1*exp(-b2*x) + b3' (+ - * / ** ^, ( ) [ ], exp log sqrt sin cos tan arctan erf, pi); give every parameter a --param")
+	var solver solverFlags
+	solver.register(flags)
 	var params paramFlags
 	flags.Var(&params, "param", "NAME=VALUE[:MIN:MAX] starting value (and bounds, either may be empty) of an --expr parameter; repeat for each")
 	if err := parse(flags, args); err != nil {
@@ -111,12 +114,20 @@ func runFit(ctx context.Context, args []string) error {
 		return usagef("name at least one spectrum file")
 	}
 	if *expr != "" {
-		return fitExpressions(flags.Args(), *expr, params, fs.crop, *asJSON, *out)
+		o, err := solver.options(flags, fit.Precise)
+		if err != nil {
+			return err
+		}
+		return fitExpressions(flags.Args(), *expr, params, fs.crop, *asJSON, *out, o)
 	}
 	if len(params) > 0 {
 		return usagef("--param sets parameters of an --expr model; peak models take --shape, --peaks, --baseline")
 	}
 	shapes, err := fs.shapes()
+	if err != nil {
+		return err
+	}
+	solverOpts, err := solver.options(flags, fit.Options{})
 	if err != nil {
 		return err
 	}
@@ -135,7 +146,7 @@ func runFit(ctx context.Context, args []string) error {
 			return err
 		}
 		start := time.Now()
-		results, err := fit.FitBest(prepared.X, prepared.Y, g, fit.Options{}, shapes...)
+		results, err := fit.FitBest(prepared.X, prepared.Y, g, solverOpts, shapes...)
 		if err != nil {
 			return fmt.Errorf("%s: %w", path, err)
 		}
@@ -270,7 +281,7 @@ func (p *paramFlags) Set(s string) error {
 }
 
 // fitExpressions fits an expression model to each file.
-func fitExpressions(files []string, expr string, params paramFlags, crop string, asJSON bool, out string) error {
+func fitExpressions(files []string, expr string, params paramFlags, crop string, asJSON bool, out string, opts fit.Options) error {
 	m, err := fit.NewExpression(expr)
 	if err != nil {
 		return usageError{fmt.Errorf("--expr: %w", err)}
@@ -307,7 +318,7 @@ func fitExpressions(files []string, expr string, params paramFlags, crop string,
 			x, y = cx, cy
 		}
 		s := &spectro.Spectrum{X: x, Y: y, Meta: spectro.Metadata{Source: path}}
-		r, err := fit.Fit(s.X, s.Y, m, fit.Options{Restarts: 2})
+		r, err := fit.Fit(s.X, s.Y, m, opts)
 		if err != nil {
 			return fmt.Errorf("%s: %w", path, err)
 		}
@@ -340,4 +351,53 @@ func parseRange(crop string) (lo, hi float64, ok bool, err error) {
 		return 0, 0, false, usagef("--range %q: want LO:HI", crop)
 	}
 	return lo, hi, true, nil
+}
+
+// solverFlags are the solver's settings on the command line.
+type solverFlags struct {
+	ftol, xtol, gtol float64
+	maxEval          int
+	restarts         int
+	precise          bool
+}
+
+func (sf *solverFlags) register(f *flag.FlagSet) {
+	f.Float64Var(&sf.ftol, "ftol", 0, "stop when a step lowers χ² by less than this fraction (default: 1e-15 for --expr, else 1e-10)")
+	f.Float64Var(&sf.xtol, "xtol", 0, "stop when a step changes the parameters by less than this fraction (default as --ftol)")
+	f.Float64Var(&sf.gtol, "gtol", 0, "stop when the scaled gradient is below this (default as --ftol)")
+	f.IntVar(&sf.maxEval, "max-eval", 0, "most model evaluations (default: 20000 for --expr, else 200·(parameters + 1))")
+	f.IntVar(&sf.restarts, "restarts", 0, "run the solver again this many times with smaller first steps, keeping the best (default: 2 for --expr, else 0)")
+	f.BoolVar(&sf.precise, "precise", false, "the tightest settings (tolerances 1e-15, 20000 evaluations, 2 restarts): the default of --expr fits")
+}
+
+// options are base (or fit.Precise with --precise) with the flags the user
+// gave on top.
+func (sf *solverFlags) options(f *flag.FlagSet, base fit.Options) (fit.Options, error) {
+	for name, v := range map[string]float64{"ftol": sf.ftol, "xtol": sf.xtol, "gtol": sf.gtol} {
+		if !(v >= 0 && v < 1) {
+			return fit.Options{}, usagef("--%s %g: want a tolerance in [0, 1) (0: the default)", name, v)
+		}
+	}
+	if sf.maxEval < 0 || sf.restarts < 0 || sf.restarts > 20 {
+		return fit.Options{}, usagef("--max-eval %d / --restarts %d: want --max-eval ≥ 0 and --restarts 0–20", sf.maxEval, sf.restarts)
+	}
+	o := base
+	if sf.precise {
+		o = fit.Precise
+	}
+	f.Visit(func(fl *flag.Flag) {
+		switch fl.Name {
+		case "ftol":
+			o.FTol = sf.ftol
+		case "xtol":
+			o.XTol = sf.xtol
+		case "gtol":
+			o.GTol = sf.gtol
+		case "max-eval":
+			o.MaxEval = sf.maxEval
+		case "restarts":
+			o.Restarts = sf.restarts
+		}
+	})
+	return o, nil
 }

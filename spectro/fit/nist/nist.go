@@ -211,9 +211,9 @@ type Result struct {
 	Err        string `json:"error,omitempty"`
 }
 
-// Options are the solver settings the StRD runs use: tolerances far below
-// the certified values' 11 digits.
-var Options = fit.Options{FTol: 1e-15, XTol: 1e-15, GTol: 1e-15, MaxEval: 20000, Restarts: 2}
+// Options are the solver settings the StRD runs use: fit.Precise, the
+// default of expression fits on the command line too.
+var Options = fit.Precise
 
 // Run fits the problem's model from start 1 or 2 (parameters unbounded, as
 // NIST states them) and scores it against the certified values.
