@@ -40,7 +40,8 @@ func TestStoreRecordsHashAndScrubsPaths(t *testing.T) {
 	dir := t.TempDir()
 	wd, _ := os.Getwd()
 	png := base64.StdEncoding.EncodeToString([]byte("\x89PNG small"))
-	text := fmt.Sprintf(`["model in %s/out/model\n", "cache %s\n"]`, wd, filepath.Join(os.TempDir(), "gonb_123", "x"))
+	text := fmt.Sprintf(`["model in %s/out/model\n", "cache %s\n", "%s:3: intensity is not a number\n"]`, wd, filepath.Join(os.TempDir(), "gonb_123", "x"),
+		filepath.Join(os.TempDir(), "spectro-nb456", "Calcite__x.txt"))
 	nb := func(code, outputs string) string {
 		return `{"cells": [{"cell_type": "markdown", "metadata": {}, "source": "# t"},
  {"cell_type": "code", "metadata": {"execution": {"iopub.status.idle": "2026-01-01"}}, "source": "` + code + `", "outputs": [` + outputs + `]}],
@@ -72,6 +73,9 @@ func TestStoreRecordsHashAndScrubsPaths(t *testing.T) {
 		if strings.Contains(string(got), bad) {
 			t.Errorf("stored notebook still holds %q:\n%s", bad, got)
 		}
+	}
+	if !strings.Contains(string(got), "<temporary folder>/Calcite__x.txt:3: intensity") {
+		t.Errorf("an error's file name and line should survive the scrubbing:\n%s", got)
 	}
 	if !strings.Contains(string(got), "model in ./out/model") {
 		t.Errorf("the checkout's folder should read as '.':\n%s", got)

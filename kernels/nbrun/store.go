@@ -152,7 +152,9 @@ func newScrubber() *scrubber {
 		add(home, "~")
 	}
 	tmp := regexp.QuoteMeta(strings.TrimRight(os.TempDir(), "/"))
-	return &scrubber{pairs: pairs, tmp: regexp.MustCompile(tmp + `/[^\s"'\\]*`)}
+	// Only the temporary folder's own (random) name goes: the file name and
+	// the ":3:" after it are what an error message is for.
+	return &scrubber{pairs: pairs, tmp: regexp.MustCompile(tmp + `/[^\s"'\\/:]+`)}
 }
 
 func (s *scrubber) text(t string) string {
