@@ -46,6 +46,7 @@ type Hit struct {
 type Match struct {
 	Entry    int              `json:"-"`
 	Modality spectro.Modality `json:"modality"`
+	Key      string           `json:"rruff_id"` // the entry's sample (in a joint search, not always the hit's)
 	Name     string           `json:"file"`
 	HQI      float64          `json:"hqi"`
 	Range    Range            `json:"range"` // the x range compared
@@ -206,7 +207,7 @@ func (l *Library) Search(unknown []*spectro.Spectrum, opts Options) (*Result, er
 		}
 		if !gr.found[q.index] || h > gr.best[q.index].HQI {
 			g := l.Grids[e.Modality]
-			gr.best[q.index] = Match{Entry: i, Modality: e.Modality, Name: e.Name, HQI: h, Range: Range{g.At(a), g.At(b)}}
+			gr.best[q.index] = Match{Entry: i, Modality: e.Modality, Key: e.Key, Name: e.Name, HQI: h, Range: Range{g.At(a), g.At(b)}}
 			gr.found[q.index] = true
 			if q.index == 0 || !gr.found[0] {
 				gr.key, gr.formula = e.Key, e.Formula

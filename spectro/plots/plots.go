@@ -9,6 +9,7 @@ import (
 	"image/color"
 	"math"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"gonum.org/v1/plot"
@@ -150,6 +151,7 @@ func Stack(title string, series ...Series) (*plot.Plot, error) {
 		return nil, err
 	}
 	p.Y.Label.Text = "Intensity (scaled, offset)"
+	p.Y.Tick.Marker = plot.ConstantTicks(nil) // offsets, not values: no numbers
 	return p, nil
 }
 
@@ -157,6 +159,43 @@ func Stack(title string, series ...Series) (*plot.Plot, error) {
 // ("Raman shift (cm⁻¹)", set in the package's font, which has the superscripts).
 func SetXLabel(p *plot.Plot, m spectro.Modality) {
 	p.X.Label.Text = m.XLabel()
+	p.X.Tick.Marker = AxisTicks{}
+}
+
+// AxisTicks labels a spectrum's x axis the way spectroscopists read it:
+// round values (every 200 cm⁻¹ of a Raman axis, 500 of a mid-infrared one,
+// 10° 2θ) with four or five minor ticks between, integers printed as
+// integers. gonum's default ticker picks steps such as 250 and prints
+// "250.00".
+type AxisTicks struct{}
+
+// Ticks implements plot.Ticker.
+func (AxisTicks) Ticks(lo, hi float64) []plot.Tick {
+	if !(hi > lo) {
+		return nil
+	}
+	step := 0.0
+	for _, base := range []float64{1, 2, 5} {
+		for e := -3; e <= 6; e++ {
+			st := base * math.Pow(10, float64(e))
+			if (hi-lo)/st <= 9 && (step == 0 || st < step) {
+				step = st
+			}
+		}
+	}
+	minor := step / 5
+	if math.Abs(step/math.Pow(10, math.Floor(math.Log10(step)))-2) < 1e-9 {
+		minor = step / 4
+	}
+	var ticks []plot.Tick
+	for v := math.Ceil(lo/minor-1e-9) * minor; v <= hi+1e-9*minor; v += minor {
+		t := plot.Tick{Value: v}
+		if r := v / step; math.Abs(r-math.Round(r)) < 1e-6 {
+			t.Label = strconv.FormatFloat(math.Round(r)*step, 'f', max(0, int(-math.Floor(math.Log10(step)+1e-9))), 64)
+		}
+		ticks = append(ticks, t)
+	}
+	return ticks
 }
 
 func bandPolygon(s Series) (*plotter.Polygon, error) {

@@ -127,3 +127,28 @@ func TestMatrixAndBars(t *testing.T) {
 		t.Error("values that do not match the groups: no error")
 	}
 }
+
+func TestAxisTicks(t *testing.T) {
+	for _, tc := range []struct {
+		lo, hi float64
+		labels string
+	}{
+		{100, 1500, "200 400 600 800 1000 1200 1400"},
+		{400, 4000, "500 1000 1500 2000 2500 3000 3500 4000"},
+		{5, 90, "10 20 30 40 50 60 70 80 90"},
+		{0.2, 0.9, "0.2 0.3 0.4 0.5 0.6 0.7 0.8 0.9"},
+	} {
+		var got []string
+		minors := 0
+		for _, tk := range (AxisTicks{}).Ticks(tc.lo, tc.hi) {
+			if tk.Label != "" {
+				got = append(got, tk.Label)
+			} else {
+				minors++
+			}
+		}
+		if strings.Join(got, " ") != tc.labels || minors < 2*len(got) {
+			t.Errorf("%g–%g: labels %v with %d minor ticks, want %s and minor ticks between", tc.lo, tc.hi, got, minors, tc.labels)
+		}
+	}
+}

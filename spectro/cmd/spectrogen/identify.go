@@ -125,12 +125,18 @@ func runIdentify(ctx context.Context, args []string) error {
 	for _, h := range res.Hits {
 		var parts []string
 		for _, m := range h.Matches {
-			parts = append(parts, fmt.Sprintf("%s %.0f–%.0f %s (%.1f)", m.Modality, m.Range.Lo, m.Range.Hi, m.Modality.XUnit(), m.HQI))
+			part := fmt.Sprintf("%s %.0f–%.0f %s (%.1f)", m.Modality, m.Range.Lo, m.Range.Hi, m.Modality.XUnit(), m.HQI)
+			if m.Key != h.Key {
+				part += " of " + m.Key
+			}
+			parts = append(parts, part)
 		}
 		fmt.Fprintf(w, "%d\t%.1f\t%s\t%s\t%s\t%s\n", h.Rank, h.HQI, h.Species, h.Key, plainFormula(h.Formula), strings.Join(parts, "; "))
 	}
 	w.Flush()
-	if v := res.InLibrary; v != nil {
+	if v := res.InLibrary; v == nil {
+		fmt.Printf("\nin the library: no calibrated threshold for %s with this score (spectrogen identify --save-library calibrates one)\n", describeModalities(res.Modalities))
+	} else {
 		if v.Likely {
 			fmt.Printf("\nin the library: likely (top HQI %.1f ≥ threshold %.1f; at this threshold %.0f%% of known species' new samples fall below it and %.0f%% of absent species' samples do)\n",
 				v.TopHQI, v.Threshold, 100*v.FalseAlarm, 100*v.Detection)
@@ -203,6 +209,14 @@ func libDescription(lib *identify.Library, arg string) string {
 		name = "the shipped RRUFF library"
 	}
 	return fmt.Sprintf("%s (%s spectra of %d species)", name, strings.Join(parts, ", "), lib.Species())
+}
+
+func describeModalities(ms []spectro.Modality) string {
+	names := make([]string, len(ms))
+	for i, m := range ms {
+		names[i] = string(m)
+	}
+	return strings.Join(names, " + ")
 }
 
 func describeFiles(ss []*spectro.Spectrum) string {
@@ -378,7 +392,7 @@ func plotHits(path string, lib *identify.Library, unknown []*spectro.Spectrum, r
 			}
 			for _, m := range h.Matches {
 				if m.Modality == u.Modality {
-					series = append(series, plots.Series{Label: fmt.Sprintf("%d. %s %s (HQI %.1f)", h.Rank, h.Species, h.Key, m.HQI), Spectrum: lib.Spectrum(m.Entry)})
+					series = append(series, plots.Series{Label: fmt.Sprintf("%d. %s %s (HQI %.1f)", h.Rank, h.Species, m.Key, m.HQI), Spectrum: lib.Spectrum(m.Entry)})
 				}
 			}
 		}
