@@ -189,6 +189,9 @@ func (AxisTicks) Ticks(lo, hi float64) []plot.Tick {
 	}
 	var ticks []plot.Tick
 	for v := math.Ceil(lo/minor-1e-9) * minor; v <= hi+1e-9*minor; v += minor {
+		if v == 0 {
+			v = 0 // not −0, which prints "-0"
+		}
 		t := plot.Tick{Value: v}
 		if r := v / step; math.Abs(r-math.Round(r)) < 1e-6 {
 			t.Label = strconv.FormatFloat(math.Round(r)*step, 'f', max(0, int(-math.Floor(math.Log10(step)+1e-9))), 64)

@@ -152,3 +152,20 @@ func TestAxisTicks(t *testing.T) {
 		}
 	}
 }
+
+func TestMapImage(t *testing.T) {
+	v := make([]float64, 30*20)
+	for i := range v {
+		v[i] = float64(i % 30)
+	}
+	v[7] = math.NaN()
+	for _, format := range []string{"png", "svg"} {
+		data, err := MapImage(format, "line 1 centre", "centre (cm⁻¹)", 30, 20, v)
+		if err != nil || len(data) < 1000 {
+			t.Fatalf("%s: %d bytes, %v", format, len(data), err)
+		}
+	}
+	if _, err := MapImage("png", "t", "l", 3, 3, v); err == nil {
+		t.Error("a wrong pixel count was drawn")
+	}
+}

@@ -98,8 +98,11 @@ func runBench(ctx context.Context, args []string) error {
 	if args[0] == "nist" {
 		return runBenchNIST(args[1:])
 	}
+	if args[0] == "map" {
+		return runBenchMap(ctx, args[1:])
+	}
 	if args[0] != "fit" {
-		return usagef("usage: spectrogen bench [--json] [--demo] | bench fit [--n 200] [--seed 1] [--workers 0] [--out DIR] | bench nist --data DIR [--json]")
+		return usagef("usage: spectrogen bench [--json] [--demo] | bench fit [--n 200] [--seed 1] [--workers 0] [--out DIR] | bench nist --data DIR [--json] | bench map [--size 300] [--json]")
 	}
 	fs := newFlags("bench fit", "[--n 200] [--seed 1] [--workers 0] [--out DIR]")
 	n := fs.Int("n", 200, "number of spectra")

@@ -105,6 +105,8 @@ func runFit(ctx context.Context, args []string) error {
 	expr := flags.String("expr", "", "fit this expression in x instead of peaks, e.g. 'b1*exp(-b2*x) + b3' (+ - * / ** ^, ( ) [ ], exp log sqrt sin cos tan arctan erf, pi); give every parameter a --param")
 	var solver solverFlags
 	solver.register(flags)
+	asMap := flags.Bool("map", false, "FILE is a spectral map (WDF or multifile SPC, a text matrix of spectra, a folder of spectra named …_X12_Y7): fit every pixel, seeded from its fitted neighbour, and write parameter images and a table into --out")
+	mapWidth := flags.Int("map-width", 0, "pixels per row of a map whose file gives no positions (default: one line)")
 	var params paramFlags
 	flags.Var(&params, "param", "NAME=VALUE[:MIN:MAX] starting value (and bounds, either may be empty) of an --expr parameter; repeat for each")
 	if err := parse(flags, args); err != nil {
@@ -134,6 +136,14 @@ func runFit(ctx context.Context, args []string) error {
 	opts, err := readOptions(*modality, "")
 	if err != nil {
 		return err
+	}
+	if *asMap {
+		for _, path := range flags.Args() {
+			if err := fitMap(ctx, path, &fs, solverOpts, opts, *mapWidth, *out, *asJSON); err != nil {
+				return err
+			}
+		}
+		return nil
 	}
 	enc := json.NewEncoder(os.Stdout)
 	for _, path := range flags.Args() {

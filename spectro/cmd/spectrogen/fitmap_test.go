@@ -1,0 +1,67 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/spectrogen-go/spectrogen/spectro/fit/mapfit"
+)
+
+// TestFitMapCommand fits a small synthetic map written as a text matrix,
+// as a user would: every pixel fitted, a table and the parameter images
+// written; and bench map reports its recovery.
+func TestFitMapCommand(t *testing.T) {
+	dir := t.TempDir()
+	m, _ := mapfit.Synthetic(8, 6, 512, 0.01, 4)
+	var b strings.Builder
+	for i, x := range m.X {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		fmt.Fprintf(&b, "%g", x)
+	}
+	b.WriteString("\n")
+	for p, y := range m.Y {
+		fmt.Fprintf(&b, "%d,%d", p%m.Width, p/m.Width)
+		for _, v := range y {
+			fmt.Fprintf(&b, ",%g", v)
+		}
+		b.WriteString("\n")
+	}
+	file := filepath.Join(dir, "raman", "map.csv")
+	os.MkdirAll(filepath.Dir(file), 0o755)
+	if err := os.WriteFile(file, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "out")
+	stdout, errOut, code := run(t, "fit", "--map", file, "--out", out, "--add-peaks=false", "--json")
+	if code != 0 {
+		t.Fatalf("fit --map: exit %d: %s", code, errOut)
+	}
+	var got struct {
+		Width, Height, Lines, Failed int
+		Written                      []string
+	}
+	if err := json.Unmarshal([]byte(stdout), &got); err != nil {
+		t.Fatalf("%v\n%s", err, stdout)
+	}
+	if got.Width != 8 || got.Height != 6 || got.Lines != 4 || got.Failed != 0 {
+		t.Errorf("fit --map: %+v, want 8 × 6 pixels, 4 lines, none failed", got)
+	}
+	for _, f := range []string{"map_map.csv", "map_line1_center.png", "map_r2.png", "map_failed.png"} {
+		if st, err := os.Stat(filepath.Join(out, f)); err != nil || st.Size() == 0 {
+			t.Errorf("%s not written: %v", f, err)
+		}
+	}
+	if _, errOut, code := run(t, "fit", "--map", file); code == 0 || !strings.Contains(errOut, "--out") {
+		t.Errorf("fit --map without --out: exit %d, %q", code, errOut)
+	}
+	stdout, errOut, code = run(t, "bench", "map", "--size", "12", "--points", "256", "--json")
+	if code != 0 || !strings.Contains(stdout, `"pixels_per_second"`) {
+		t.Errorf("bench map: exit %d: %s %s", code, stdout, errOut)
+	}
+}
