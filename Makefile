@@ -9,11 +9,11 @@ NB_PREFIX     := $(CURDIR)/.build/jupyter
 # `make kernel` installs for the current user; KERNEL_PREFIX=DIR installs under DIR.
 KERNEL_PREFIX ?=
 # Packages run under the race detector: everything that does not execute GoMLX
-# graphs (batch fitting, readers and loaders, retrieval, evaluation); the
-# GoMLX engine's own goroutines are too slow to check this way.
+# graphs (batch and map fitting, readers and loaders, retrieval, identification,
+# evaluation); the GoMLX engine's own goroutines are too slow to check this way.
 RACE_PKGS     := ./datasets/... ./spectro ./spectro/atomicfile ./spectro/chem ./spectro/collection ./spectro/distrib \
                  ./spectro/eval ./spectro/fit/... ./spectro/lineshape ./spectro/peaks ./spectro/plots ./spectro/preprocess \
-                 ./spectro/retrieval ./kernels/nbrun
+                 ./spectro/retrieval ./spectro/identify ./spectro/gobfile ./kernels/nbrun
 
 .PHONY: all build demo demo-full test vet unit race fuzz torch-compare notebooks notebooks-refresh notebooks-html kernel bench lmfit-compare clean help
 

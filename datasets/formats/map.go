@@ -212,19 +212,9 @@ func parseMatrix(data []byte, path string, opts MapOptions) (m *spectro.Map, ok 
 		}
 	}
 	for i, s := range spectra {
-		s.Meta.Source = path
-		if !s.Modality.Valid() {
-			s.Modality = ModalityFromPath(path)
-		}
-		if !s.Modality.Valid() {
-			s.Modality = opts.Modality
-		}
-		if !s.Modality.Valid() {
-			return nil, true, errNoModality(path)
-		}
-		t, err := s.Tidy()
+		t, err := finish(s, &decoded{}, path, Delimited, opts.Options)
 		if err != nil {
-			return nil, true, errAt(path, 0, "spectrum %d of %s: %v", i+1, name, err)
+			return nil, true, errAt(path, 0, "spectrum %d of %s: %v", i+1, name, strings.TrimPrefix(err.Error(), path+": "))
 		}
 		spectra[i] = t
 	}

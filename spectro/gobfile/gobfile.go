@@ -9,6 +9,7 @@ import (
 	"encoding/gob"
 	"fmt"
 	"io"
+	"os"
 
 	"github.com/spectrogen-go/spectrogen/spectro/atomicfile"
 )
@@ -38,4 +39,19 @@ func Read(r io.Reader, v any, what string) error {
 		return fmt.Errorf("%s is damaged: %v", what, err)
 	}
 	return nil
+}
+
+// Open opens path and decodes it with read, naming the file in any error.
+func Open[T any](path string, read func(io.Reader) (T, error)) (T, error) {
+	var zero T
+	f, err := os.Open(path)
+	if err != nil {
+		return zero, err
+	}
+	defer f.Close()
+	v, err := read(f)
+	if err != nil {
+		return zero, fmt.Errorf("%s: %w", path, err)
+	}
+	return v, nil
 }

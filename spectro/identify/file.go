@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 
 	"github.com/spectrogen-go/spectrogen/spectro"
 	"github.com/spectrogen-go/spectrogen/spectro/gobfile"
@@ -50,18 +49,7 @@ func (l *Library) Save(path string) error {
 }
 
 // Load reads a library written by Save.
-func Load(path string) (*Library, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	l, err := Read(f)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return l, nil
-}
+func Load(path string) (*Library, error) { return gobfile.Open(path, Read) }
 
 // Read decodes a library from r (the format Save writes).
 func Read(r io.Reader) (*Library, error) {

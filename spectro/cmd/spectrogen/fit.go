@@ -49,6 +49,24 @@ func (fs *fitSettings) register(f interface {
 	f.BoolVar(&fs.add, "add-peaks", true, "then add peaks where the residual stands above the noise, each kept only if it lowers the BIC (--add-peaks=false: the guessed peaks only)")
 }
 
+// fittedBaseline sets g for a baseline fitted with the lines (none,
+// constant, linear, quadratic) and reports whether --baseline named one.
+func (fs *fitSettings) fittedBaseline(g *fit.GuessOptions) bool {
+	switch fs.baseline {
+	case "none":
+		g.NoBaseline = true
+	case "constant":
+		g.Baseline = 0
+	case "linear":
+		g.Baseline = 1
+	case "quadratic":
+		g.Baseline = 2
+	default:
+		return false
+	}
+	return true
+}
+
 // prepare crops and (for arpls/asls/snip) subtracts the baseline, and returns
 // the guess options.
 func (fs *fitSettings) prepare(s *spectro.Spectrum) (*spectro.Spectrum, fit.GuessOptions, error) {
@@ -62,15 +80,11 @@ func (fs *fitSettings) prepare(s *spectro.Spectrum) (*spectro.Spectrum, fit.Gues
 	} else if ok {
 		steps = append(steps, preprocess.Crop(lo, hi))
 	}
+	if fs.fittedBaseline(&g) {
+		out, err := steps.Apply(s)
+		return out, g, err
+	}
 	switch fs.baseline {
-	case "none":
-		g.NoBaseline = true
-	case "constant":
-		g.Baseline = 0
-	case "linear":
-		g.Baseline = 1
-	case "quadratic":
-		g.Baseline = 2
 	case "arpls":
 		steps, g.Baseline = append(steps, preprocess.BaselineArPLS(1e6)), 0
 	case "asls":

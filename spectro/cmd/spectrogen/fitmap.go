@@ -38,16 +38,7 @@ func fitMap(ctx context.Context, path string, fs *fitSettings, solver fit.Option
 		}
 	}
 	g := fit.GuessOptions{MaxPeaks: fs.peaks, MinProminence: fs.prom, AddPeaks: fs.add}
-	switch fs.baseline {
-	case "none":
-		g.NoBaseline = true
-	case "constant":
-		g.Baseline = 0
-	case "linear":
-		g.Baseline = 1
-	case "quadratic":
-		g.Baseline = 2
-	default:
+	if !fs.fittedBaseline(&g) {
 		return usagef("--map fits the baseline with the lines: --baseline none, constant, linear or quadratic (not %q)", fs.baseline)
 	}
 	shapes, err := fs.shapes()
