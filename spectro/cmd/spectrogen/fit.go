@@ -114,7 +114,8 @@ func runFit(ctx context.Context, args []string) error {
 	var fs fitSettings
 	fs.register(flags)
 	asJSON := flags.Bool("json", false, "print one JSON object per file (with r2 and the peak table)")
-	out := flags.String("out", "", "write each fitted curve (x, y, fit, residual, baseline, peaks) as CSV into this folder")
+	out := flags.String("out", "", "write each fitted curve (x, y, fit, residual, baseline, peaks) as CSV into this folder, and the whole fit as JSON (model, ties, bounds, errors, data) for --from-result and fit.LoadResult")
+	fromResult := flags.String("from-result", "", "start from a saved fit's model (a _fit.json that --out wrote): its lines, baseline, bounds and ties, fitted anew to each FILE")
 	modality := flags.String("modality", "", "modality of files whose name and folder do not say it")
 	expr := flags.String("expr", "", "fit this expression in x instead of peaks, e.g. 'b1*exp(-b2*x) + b3' (+ - * / ** ^, ( ) [ ], exp log sqrt sin cos tan arctan erf, pi); give every parameter a --param")
 	var solver solverFlags
@@ -128,6 +129,17 @@ func runFit(ctx context.Context, args []string) error {
 	}
 	if flags.NArg() == 0 {
 		return usagef("name at least one spectrum file")
+	}
+	if *fromResult != "" {
+		saved, err := fit.LoadResult(*fromResult, nil)
+		if err != nil {
+			return err
+		}
+		o, err := solver.options(flags, fit.Options{})
+		if err != nil {
+			return err
+		}
+		return fitSavedModel(flags.Args(), saved.Model, fs.crop, *asJSON, *out, o)
 	}
 	if *expr != "" {
 		o, err := solver.options(flags, fit.Precise)
@@ -211,6 +223,10 @@ func runFit(ctx context.Context, args []string) error {
 }
 
 func writeFitCSV(path string, s *spectro.Spectrum, r *fit.Result) error {
+	// Beside the curves, the whole fit for fit.LoadResult / --from-result.
+	if err := fit.SaveResult(strings.TrimSuffix(path, ".csv")+".json", r); err != nil {
+		return err
+	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "# %s fitted with %s, R² %.6f\n", s.Name(), r.Model.Describe(), r.R2)
 	var comps [][]float64
@@ -322,6 +338,12 @@ func fitExpressions(files []string, expr string, params paramFlags, crop string,
 			return usagef("--expr: parameter %s has no starting value: add --param %s=VALUE", p.Name, p.Name)
 		}
 	}
+	return fitSavedModel(files, m, crop, asJSON, out, opts)
+}
+
+// fitSavedModel fits model m, from its values, to each file's two columns
+// (an --expr model, or one --from-result loaded).
+func fitSavedModel(files []string, m *fit.Model, crop string, asJSON bool, out string, opts fit.Options) error {
 	lo, hi, cropped, err := parseRange(crop)
 	if err != nil {
 		return err

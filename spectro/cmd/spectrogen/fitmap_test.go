@@ -65,3 +65,31 @@ func TestFitMapCommand(t *testing.T) {
 		t.Errorf("bench map: exit %d: %s %s", code, stdout, errOut)
 	}
 }
+
+// TestFitSaveAndStartFromResult: --out saves the whole fit as JSON, and
+// --from-result fits that model to another spectrum.
+func TestFitSaveAndStartFromResult(t *testing.T) {
+	out := t.TempDir()
+	calcite := exampleFile(t, "Calcite__R050009__Raman")
+	if _, errOut, code := run(t, "fit", calcite, "--peaks", "4", "--add-peaks=false", "--out", out); code != 0 {
+		t.Fatalf("fit --out: exit %d: %s", code, errOut)
+	}
+	saved, _ := filepath.Glob(filepath.Join(out, "*_fit.json"))
+	if len(saved) != 1 {
+		t.Fatalf("fit --out saved %d JSON results, want 1", len(saved))
+	}
+	stdout, errOut, code := run(t, "fit", "--from-result", saved[0], "--json", exampleFile(t, "Dolomite__R050241__Raman"))
+	if code != 0 {
+		t.Fatalf("fit --from-result: exit %d: %s", code, errOut)
+	}
+	var got struct {
+		R2     float64 `json:"r2"`
+		Params map[string]json.RawMessage
+	}
+	if err := json.Unmarshal([]byte(stdout), &got); err != nil || len(got.Params) != 18 || !(got.R2 > 0.5) {
+		t.Errorf("fit --from-result: %v, %d parameters, R² %g; want the saved model's 18 and a fit", err, len(got.Params), got.R2)
+	}
+	if _, errOut, code := run(t, "fit", "--from-result", calcite, calcite); code == 0 || !strings.Contains(errOut, "not a saved fit") {
+		t.Errorf("--from-result on a spectrum file: exit %d, %q", code, errOut)
+	}
+}
