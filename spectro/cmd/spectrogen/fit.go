@@ -139,14 +139,14 @@ func runFit(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
-		return fitSavedModel(flags.Args(), saved.Model, fs.crop, *asJSON, *out, o)
+		return fitSavedModel(flags.Args(), saved.Model, fs.crop, *asJSON, *out, o, &solver)
 	}
 	if *expr != "" {
 		o, err := solver.options(flags, fit.Precise)
 		if err != nil {
 			return err
 		}
-		return fitExpressions(flags.Args(), *expr, params, fs.crop, *asJSON, *out, o)
+		return fitExpressions(flags.Args(), *expr, params, fs.crop, *asJSON, *out, o, &solver)
 	}
 	if len(params) > 0 {
 		return usagef("--param sets parameters of an --expr model; peak models take --shape, --peaks, --baseline")
@@ -187,11 +187,18 @@ func runFit(ctx context.Context, args []string) error {
 			return fmt.Errorf("%s: %w", path, err)
 		}
 		best := results[0]
+		ci, err := solver.intervals(best, solverOpts)
+		if err != nil {
+			return err
+		}
 		if *asJSON {
 			var obj map[string]any
 			js, _ := json.Marshal(best)
 			json.Unmarshal(js, &obj)
 			obj["file"] = path
+			if ci != nil {
+				obj["conf_intervals"] = ci
+			}
 			if len(results) > 1 {
 				bics := map[string]float64{}
 				for _, r := range results {
@@ -212,6 +219,7 @@ func runFit(ctx context.Context, args []string) error {
 				fmt.Printf("shape chosen by BIC: %s\n", strings.Join(parts, " < "))
 			}
 			fmt.Print(best.Report())
+			printIntervals(ci, best)
 		}
 		if *out != "" {
 			if err := writeFitCSV(filepath.Join(*out, strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))+"_fit.csv"), prepared, best); err != nil {
@@ -321,7 +329,7 @@ func (p *paramFlags) Set(s string) error {
 }
 
 // fitExpressions fits an expression model to each file.
-func fitExpressions(files []string, expr string, params paramFlags, crop string, asJSON bool, out string, opts fit.Options) error {
+func fitExpressions(files []string, expr string, params paramFlags, crop string, asJSON bool, out string, opts fit.Options, solver *solverFlags) error {
 	m, err := fit.NewExpression(expr)
 	if err != nil {
 		return usageError{fmt.Errorf("--expr: %w", err)}
@@ -338,12 +346,12 @@ func fitExpressions(files []string, expr string, params paramFlags, crop string,
 			return usagef("--expr: parameter %s has no starting value: add --param %s=VALUE", p.Name, p.Name)
 		}
 	}
-	return fitSavedModel(files, m, crop, asJSON, out, opts)
+	return fitSavedModel(files, m, crop, asJSON, out, opts, solver)
 }
 
 // fitSavedModel fits model m, from its values, to each file's two columns
 // (an --expr model, or one --from-result loaded).
-func fitSavedModel(files []string, m *fit.Model, crop string, asJSON bool, out string, opts fit.Options) error {
+func fitSavedModel(files []string, m *fit.Model, crop string, asJSON bool, out string, opts fit.Options, solver *solverFlags) error {
 	lo, hi, cropped, err := parseRange(crop)
 	if err != nil {
 		return err
@@ -368,16 +376,24 @@ func fitSavedModel(files []string, m *fit.Model, crop string, asJSON bool, out s
 		if err != nil {
 			return fmt.Errorf("%s: %w", path, err)
 		}
+		ci, err := solver.intervals(r, opts)
+		if err != nil {
+			return err
+		}
 		if asJSON {
 			var obj map[string]any
 			js, _ := json.Marshal(r)
 			json.Unmarshal(js, &obj)
 			obj["file"] = path
+			if ci != nil {
+				obj["conf_intervals"] = ci
+			}
 			if err := enc.Encode(obj); err != nil {
 				return err
 			}
 		} else {
 			fmt.Printf("=== %s (%d points)\n%s", path, s.Len(), r.Report())
+			printIntervals(ci, r)
 		}
 		if out != "" {
 			if err := writeFitCSV(filepath.Join(out, strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))+"_fit.csv"), s, r); err != nil {
@@ -405,6 +421,7 @@ type solverFlags struct {
 	maxEval          int
 	restarts         int
 	precise          bool
+	conf, sigmas     string
 }
 
 func (sf *solverFlags) register(f *flag.FlagSet) {
@@ -414,6 +431,41 @@ func (sf *solverFlags) register(f *flag.FlagSet) {
 	f.IntVar(&sf.maxEval, "max-eval", 0, "most model evaluations (default: 20000 for --expr, else 200·(parameters + 1))")
 	f.IntVar(&sf.restarts, "restarts", 0, "run the solver again this many times with smaller first steps, keeping the best (default: 2 for --expr, else 0)")
 	f.BoolVar(&sf.precise, "precise", false, "the tightest settings (tolerances 1e-15, 20000 evaluations, 2 restarts): the default of --expr fits")
+	f.StringVar(&sf.conf, "conf", "", "profile-likelihood confidence intervals of these parameters (comma-separated, e.g. b2 or p1_center), as lmfit's conf_interval")
+	f.StringVar(&sf.sigmas, "sigmas", "1,2,3", "the intervals' widths for --conf, in standard deviations")
+}
+
+// intervals are the --conf intervals of r (nil when none were asked for).
+func (sf *solverFlags) intervals(r *fit.Result, o fit.Options) (map[string][]fit.Interval, error) {
+	if sf.conf == "" {
+		return nil, nil
+	}
+	var sigmas []float64
+	for _, t := range splitList(sf.sigmas) {
+		v, err := strconv.ParseFloat(t, 64)
+		if err != nil || !(v > 0 && v <= 5) {
+			return nil, usagef("--sigmas %q: want numbers in (0, 5], e.g. 1,2,3", sf.sigmas)
+		}
+		sigmas = append(sigmas, v)
+	}
+	ci, err := fit.ConfInterval(r, splitList(sf.conf), sigmas, o)
+	if err != nil {
+		return nil, usageError{fmt.Errorf("--conf: %w", err)}
+	}
+	return ci, nil
+}
+
+// printIntervals writes --conf intervals below a fit report.
+func printIntervals(ci map[string][]fit.Interval, r *fit.Result) {
+	if ci == nil {
+		return
+	}
+	fmt.Println("[[Confidence intervals]] (profile likelihood, F-test)")
+	for _, p := range r.Model.Params {
+		for _, iv := range ci[p.Name] {
+			fmt.Printf("    %-14s %gσ (%.1f %%): %.8g  [%+.4g, %+.4g]  →  %.8g … %.8g\n", p.Name, iv.Sigma, 100*iv.Prob, p.Value, iv.Lower-p.Value, iv.Upper-p.Value, iv.Lower, iv.Upper)
+		}
+	}
 }
 
 // options are base (or fit.Precise with --precise) with the flags the user

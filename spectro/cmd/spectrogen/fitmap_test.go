@@ -93,3 +93,26 @@ func TestFitSaveAndStartFromResult(t *testing.T) {
 		t.Errorf("--from-result on a spectrum file: exit %d, %q", code, errOut)
 	}
 }
+
+// TestFitConfidenceIntervals: --conf prints profile-likelihood intervals
+// (and puts them in --json), and names a parameter it does not know.
+func TestFitConfidenceIntervals(t *testing.T) {
+	calcite := exampleFile(t, "Calcite__R050009__Raman")
+	stdout, errOut, code := run(t, "fit", calcite, "--peaks", "3", "--add-peaks=false", "--conf", "p1_center", "--sigmas", "1,2", "--json")
+	if code != 0 {
+		t.Fatalf("fit --conf: exit %d: %s", code, errOut)
+	}
+	var got struct {
+		Conf map[string][]struct{ Sigma, Lower, Upper float64 } `json:"conf_intervals"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &got); err != nil || len(got.Conf["p1_center"]) != 2 {
+		t.Fatalf("fit --conf --json: %v, %+v", err, got)
+	}
+	one, two := got.Conf["p1_center"][0], got.Conf["p1_center"][1]
+	if !(two.Lower < one.Lower && one.Lower < one.Upper && one.Upper < two.Upper) {
+		t.Errorf("intervals not nested: 1σ %+v, 2σ %+v", one, two)
+	}
+	if _, errOut, code := run(t, "fit", calcite, "--conf", "nope"); code == 0 || !strings.Contains(errOut, "no parameter nope") {
+		t.Errorf("--conf nope: exit %d, %q", code, errOut)
+	}
+}
