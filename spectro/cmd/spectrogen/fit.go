@@ -120,12 +120,20 @@ func runFit(ctx context.Context, args []string) error {
 	expr := flags.String("expr", "", "fit this expression in x instead of peaks, e.g. 'b1*exp(-b2*x) + b3' (+ - * / ** ^, ( ) [ ], exp log sqrt sin cos tan arctan erf, pi); give every parameter a --param")
 	var solver solverFlags
 	solver.register(flags)
+	global := flags.String("global", "", "fit several spectra at once with shared parameters, as the spec file says (files:, shape:/expr:, shared:, tie:; see the README)")
 	asMap := flags.Bool("map", false, "FILE is a spectral map (WDF or multifile SPC, a text matrix of spectra, a folder of spectra named …_X12_Y7): fit every pixel, seeded from its fitted neighbour, and write parameter images and a table into --out")
 	mapWidth := flags.Int("map-width", 0, "pixels per row of a map whose file gives no positions (default: one line)")
 	var params paramFlags
 	flags.Var(&params, "param", "NAME=VALUE[:MIN:MAX] starting value (and bounds, either may be empty) of an --expr parameter; repeat for each")
 	if err := parse(flags, args); err != nil {
 		return err
+	}
+	if *global != "" {
+		o, err := solver.options(flags, fit.Options{})
+		if err != nil {
+			return err
+		}
+		return fitGlobal(*global, o, *asJSON)
 	}
 	if flags.NArg() == 0 {
 		return usagef("name at least one spectrum file")

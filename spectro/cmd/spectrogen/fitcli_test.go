@@ -116,3 +116,49 @@ func TestFitConfidenceIntervals(t *testing.T) {
 		t.Errorf("--conf nope: exit %d, %q", code, errOut)
 	}
 }
+
+// TestFitGlobalCommand: a spec file of three spectra sharing a line width,
+// fitted with --global.
+func TestFitGlobalCommand(t *testing.T) {
+	dir := t.TempDir()
+	var files []string
+	for k := range 3 {
+		var b strings.Builder
+		for x := 900.0; x <= 1100; x++ {
+			d := (x - 1000 - 3*float64(k)) / 4 // half widths: FWHM 8
+			fmt.Fprintf(&b, "%g,%g\n", x, (1-0.2*float64(k))/(1+d*d)+0.01*float64(int(x)%7-3)/3)
+		}
+		name := fmt.Sprintf("t%d.csv", k+1)
+		files = append(files, name)
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(b.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	spec := filepath.Join(dir, "series.txt")
+	os.WriteFile(spec, []byte("# three temperatures\nfiles: "+strings.Join(files, " ")+"\nshape: lorentz\npeaks: 1\nbaseline: constant\nshared: p1_fwhm\n"), 0o644)
+	stdout, errOut, code := run(t, "fit", "--global", spec, "--json")
+	if code != 0 {
+		t.Fatalf("fit --global: exit %d: %s", code, errOut)
+	}
+	var got struct {
+		Datasets []struct {
+			Params map[string]struct {
+				Value  float64
+				Shared bool
+			}
+		}
+	}
+	if err := json.Unmarshal([]byte(stdout), &got); err != nil || len(got.Datasets) != 3 {
+		t.Fatalf("%v\n%s", err, stdout)
+	}
+	for k, d := range got.Datasets {
+		w, c := d.Params["p1_fwhm"], d.Params["p1_center"]
+		if !w.Shared || w.Value < 7.8 || w.Value > 8.2 || c.Value < 999.5+3*float64(k) || c.Value > 1000.5+3*float64(k) {
+			t.Errorf("dataset %d: width %+v, centre %+v", k+1, w, c)
+		}
+	}
+	os.WriteFile(spec, []byte("files: t1.csv t2.csv\nwidth 8\n"), 0o644)
+	if _, errOut, code := run(t, "fit", "--global", spec); code == 0 || !strings.Contains(errOut, "series.txt:2:") {
+		t.Errorf("a bad spec line: exit %d, %q", code, errOut)
+	}
+}
