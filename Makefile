@@ -15,7 +15,7 @@ RACE_PKGS     := ./datasets/... ./spectro ./spectro/atomicfile ./spectro/chem ./
                  ./spectro/eval ./spectro/fit/... ./spectro/lineshape ./spectro/peaks ./spectro/plots ./spectro/preprocess \
                  ./spectro/retrieval ./spectro/identify ./spectro/gobfile ./kernels/nbrun
 
-.PHONY: all build demo demo-full test vet unit race fuzz torch-compare notebooks notebooks-refresh notebooks-html kernel bench lmfit-compare clean help
+.PHONY: all build demo demo-full test check vet unit race fuzz torch-compare notebooks notebooks-refresh notebooks-html kernel bench lmfit-compare clean help
 
 all: build
 
@@ -23,6 +23,7 @@ help:
 	@echo "make demo        run the main job on the embedded synthetic data (writes $(OUT)/)"
 	@echo "make demo-full   the demo and the paper's comparison of line-shape priors (three more trainings)"
 	@echo "make test        go vet, go test ./..., race tests, and all notebooks executed headless"
+	@echo "make check       go vet and go test -short ./...: the quick loop while editing (no training, no notebooks)"
 	@echo "make race        go test -race on the packages that run no GoMLX graphs"
 	@echo "make fuzz        every fuzz target for FUZZTIME each (default 10m; not in CI)"
 	@echo "make kernel      install the 'Go (SpectroGen)' Jupyter kernel (user-level; KERNEL_PREFIX=DIR for a prefix)"
@@ -45,6 +46,10 @@ demo-full: build
 
 test: vet unit race notebooks
 
+# The edit loop: vet and the short tests (no model training, no notebooks).
+check: vet
+	$(GO) test -short ./...
+
 vet:
 	$(GO) vet ./...
 
@@ -57,8 +62,10 @@ race:
 # Fuzz targets (package:target), each run for FUZZTIME on one core; new
 # crashers land in the package's testdata/fuzz and then run with the tests.
 FUZZTIME      ?= 10m
-FUZZ_TARGETS  := ./datasets/formats:FuzzRead ./datasets/samples:FuzzLoadZip ./spectro/peaks:FuzzFind \
-                 ./spectro/fit:FuzzFitBest ./spectro/fit/formula:FuzzParse ./spectro/model:FuzzReadInfo ./spectro/retrieval:FuzzRead
+FUZZ_TARGETS  := ./datasets/formats:FuzzRead ./datasets/formats:FuzzSPC ./datasets/formats:FuzzOPUS ./datasets/formats:FuzzOMNIC \
+                 ./datasets/formats:FuzzWDF ./datasets/formats:FuzzASP ./datasets/samples:FuzzLoadZip ./spectro/peaks:FuzzFind \
+                 ./spectro/fit:FuzzFitBest ./spectro/fit/formula:FuzzParse ./spectro/model:FuzzReadInfo ./spectro/retrieval:FuzzRead \
+                 ./spectro/identify:FuzzRead
 fuzz:
 	@for t in $(FUZZ_TARGETS); do \
 	  pkg=$${t%%:*}; fn=$${t##*:}; echo "== $$pkg $$fn ($(FUZZTIME))"; \

@@ -27,3 +27,15 @@ func ShowGrid(cols int, ps ...*plot.Plot) {
 	// so wait until GoNB acknowledges it.
 	gonbui.Sync()
 }
+
+// ShowMap displays a parameter image of a spectral map (see MapImage) in a
+// GoNB notebook cell.
+func ShowMap(title, label string, w, h int, v []float64) {
+	img, err := MapImage("png", title, label, w, h, v)
+	if err != nil {
+		fmt.Println("plots.ShowMap:", err)
+		return
+	}
+	gonbui.DisplayPng(img)
+	gonbui.Sync()
+}
