@@ -3,8 +3,10 @@ package fit
 import (
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
+	"github.com/spectrogen-go/spectrogen/spectro/lineshape"
 	"gonum.org/v1/gonum/stat/distuv"
 )
 
@@ -73,5 +75,44 @@ func TestConfIntervalMatchesABruteForceScan(t *testing.T) {
 	}
 	if _, err := ConfInterval(r, []string{"nope"}, nil, Precise); err == nil {
 		t.Error("an unknown parameter was accepted")
+	}
+}
+
+// TestParameterAtBoundIsFlagged: a line the data do not have fits to its
+// bound (area 0, which leaves its centre and width without effect and the
+// Jacobian singular): the area is flagged at bound, and the other
+// parameters still get standard errors.
+func TestParameterAtBoundIsFlagged(t *testing.T) {
+	var x, y []float64
+	for i := range 200 {
+		xi := 100 + float64(i)
+		d := (xi - 200) / 5
+		e := (xi - 270) / 6 // a dip: the best line there has no area
+		x, y = append(x, xi), append(y, 10/(1+d*d)+1+0.01*math.Sin(float64(i))-0.05*math.Exp(-e*e))
+	}
+	m, err := NewSum(Part{"p1_", Peak{lineshape.Lorentzian}}, Part{"p2_", Peak{lineshape.Lorentzian}}, Part{"c_", Constant()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.Set("p1_center", 198, 150, 250)
+	m.Set("p1_fwhm", 8, 0.1, 100)
+	m.Set("p1_area", 100, 0, 1e6)
+	m.Set("p2_center", 270, 260, 280)
+	m.Set("p2_fwhm", 8, 0.1, 100)
+	m.Set("p2_area", 5, 0, 1e6)
+	m.Set("c_c0", 0.5, -10, 10)
+	r, err := Fit(x, y, m, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	area := r.Model.Params[r.Model.Index("p2_area")]
+	if area.Value > 1e-3 || !area.AtBound {
+		t.Fatalf("p2_area %g, at bound %v: want 0 and flagged", area.Value, area.AtBound)
+	}
+	if c := r.Model.Params[r.Model.Index("p1_center")]; !(c.Stderr > 0) {
+		t.Errorf("p1_center has no standard error (%g): %s", c.Stderr, r.Message)
+	}
+	if !strings.Contains(r.Report(), "at bound") {
+		t.Errorf("the report does not say so:\n%s", r.Report())
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -84,15 +85,71 @@ func Fit(x, y []float64, m *Model, o Options) (*Result, error) {
 // and correlations; parameters on a bound are flagged, as their errors are unreliable.
 func (r *Result) covariance(jtj *mat.SymDense, q []float64, pr *problem) {
 	n := len(q)
-	var chol mat.Cholesky
-	if !chol.Factorize(jtj) {
-		r.Message += "; covariance not available (singular Jacobian)"
-		return
+	// A parameter on a bound is flagged whatever the covariance: its error
+	// is unreliable, and it is often why the covariance is singular (an
+	// amplitude at 0 leaves its decay time without any effect).
+	maxDiag := 0.0
+	for j := range n {
+		maxDiag = math.Max(maxDiag, jtj.At(j, j))
 	}
-	var cov mat.SymDense
-	if err := chol.InverseTo(&cov); err != nil {
+	var keep []int // free parameters (indices into q) on no bound and with an effect
+	for j, i := range pr.free {
+		p := &r.Model.Params[i]
+		span := math.Max(math.Abs(p.Value), 1e-12)
+		p.AtBound = math.Abs(p.Value-p.Min) <= 1e-9*span || math.Abs(p.Value-p.Max) <= 1e-9*span
+		if !p.AtBound && jtj.At(j, j) > 1e-14*maxDiag {
+			keep = append(keep, j)
+		}
+	}
+	var chol mat.Cholesky
+	sub := jtj
+	if !chol.Factorize(jtj) {
+		// Without the parameters on a bound (held there) and those the fit no
+		// longer depends on (a line of no area's centre), the rest may still
+		// have errors.
+		if len(keep) == n || len(keep) == 0 {
+			r.Message += "; covariance not available (singular Jacobian)"
+			return
+		}
+		sub = mat.NewSymDense(len(keep), nil)
+		for a, ja := range keep {
+			for b, jb := range keep {
+				sub.SetSym(a, b, jtj.At(ja, jb))
+			}
+		}
+		if !chol.Factorize(sub) {
+			r.Message += "; covariance not available (singular Jacobian)"
+			return
+		}
+		var names []string
+		for j, i := range pr.free {
+			if !slices.Contains(keep, j) {
+				names = append(names, r.Model.Params[i].Name)
+			}
+		}
+		r.Message += "; covariance without the parameters at a bound or without effect (" + strings.Join(names, ", ") + ")"
+	} else {
+		keep = make([]int, n)
+		for j := range keep {
+			keep[j] = j
+		}
+	}
+	var subCov mat.SymDense
+	if err := chol.InverseTo(&subCov); err != nil {
 		r.Message += "; covariance not available"
 		return
+	}
+	// The covariance over all free parameters, NaN for those left out.
+	cov := mat.NewSymDense(n, nil)
+	for a := range n {
+		for b := range n {
+			cov.SetSym(a, b, math.NaN())
+		}
+	}
+	for a, ja := range keep {
+		for b, jb := range keep {
+			cov.SetSym(ja, jb, subCov.At(a, b))
+		}
 	}
 	r.Correl = make([][]float64, n)
 	for a := 0; a < n; a++ {
@@ -102,10 +159,7 @@ func (r *Result) covariance(jtj *mat.SymDense, q []float64, pr *problem) {
 		}
 	}
 	for j, i := range pr.free {
-		p := &r.Model.Params[i]
-		p.Stderr = math.Sqrt(cov.At(j, j) * r.RedChi)
-		span := math.Max(math.Abs(p.Value), 1e-12)
-		p.AtBound = math.Abs(p.Value-p.Min) <= 1e-9*span || math.Abs(p.Value-p.Max) <= 1e-9*span
+		r.Model.Params[i].Stderr = math.Sqrt(cov.At(j, j) * r.RedChi)
 	}
 	// Tied parameters: propagate the covariance of what they follow through
 	// their expression's gradient, σ² = gᵀ C g (scaled like the others).

@@ -48,24 +48,24 @@ type savedModel struct {
 // savedResult is a fit saved with its data, so the loaded result has its
 // residual, report and curve back.
 type savedResult struct {
-	Version int           `json:"version"`
-	Model   savedModel    `json:"model"`
-	Success bool          `json:"success"`
-	Message string        `json:"message"`
-	NFev    int           `json:"nfev"`
-	NIter   int           `json:"iterations"`
-	NVarys  int           `json:"nvarys"`
-	ChiSqr  spectro.Float `json:"chisqr"`
-	RedChi  spectro.Float `json:"redchi"`
-	AIC     spectro.Float `json:"aic"`
-	BIC     spectro.Float `json:"bic"`
-	R2      spectro.Float `json:"r2"`
-	Correl  [][]float64   `json:"correl,omitempty"`
-	Free    []int         `json:"free"`
-	X       []float64     `json:"x"`
-	Ys      []float64     `json:"y"`
-	Added   int           `json:"added_peaks,omitempty"`
-	AddNote string        `json:"add_note,omitempty"`
+	Version int               `json:"version"`
+	Model   savedModel        `json:"model"`
+	Success bool              `json:"success"`
+	Message string            `json:"message"`
+	NFev    int               `json:"nfev"`
+	NIter   int               `json:"iterations"`
+	NVarys  int               `json:"nvarys"`
+	ChiSqr  spectro.Float     `json:"chisqr"`
+	RedChi  spectro.Float     `json:"redchi"`
+	AIC     spectro.Float     `json:"aic"`
+	BIC     spectro.Float     `json:"bic"`
+	R2      spectro.Float     `json:"r2"`
+	Correl  [][]spectro.Float `json:"correl,omitempty"`
+	Free    []int             `json:"free"`
+	X       []float64         `json:"x"`
+	Ys      []float64         `json:"y"`
+	Added   int               `json:"added_peaks,omitempty"`
+	AddNote string            `json:"add_note,omitempty"`
 }
 
 func (m *Model) saved() (savedModel, error) {
@@ -178,7 +178,7 @@ func SaveResult(path string, r *Result) error {
 	}
 	s := savedResult{Version: savedVersion, Model: sm, Success: r.Success, Message: r.Message, NFev: r.NFev, NIter: r.NIter, NVarys: r.NVarys,
 		ChiSqr: spectro.Float(r.ChiSqr), RedChi: spectro.Float(r.RedChi), AIC: spectro.Float(r.AIC), BIC: spectro.Float(r.BIC), R2: spectro.Float(r.R2),
-		Correl: r.Correl, Free: r.free, X: r.x, Ys: r.y, Added: r.Added, AddNote: r.AddNote}
+		Correl: floatRows(r.Correl), Free: r.free, X: r.x, Ys: r.y, Added: r.Added, AddNote: r.AddNote}
 	data, err := json.MarshalIndent(s, "", " ")
 	if err != nil {
 		return fmt.Errorf("%s: %w", path, err)
@@ -215,10 +215,35 @@ func LoadResult(path string, funcs map[string]Func) (*Result, error) {
 	}
 	r := &Result{Model: m, Success: s.Success, Message: s.Message, NFev: s.NFev, NIter: s.NIter, NData: len(s.X), NVarys: s.NVarys,
 		ChiSqr: float64(s.ChiSqr), RedChi: float64(s.RedChi), AIC: float64(s.AIC), BIC: float64(s.BIC), R2: float64(s.R2),
-		Correl: s.Correl, Added: s.Added, AddNote: s.AddNote, free: s.Free, x: s.X, y: s.Ys}
+		Correl: plainRows(s.Correl), Added: s.Added, AddNote: s.AddNote, free: s.Free, x: s.X, y: s.Ys}
 	r.fit = make([]float64, len(s.X))
 	if len(s.X) > 0 {
 		m.Eval(s.X, m.Values(), r.fit)
 	}
 	return r, nil
+}
+
+func floatRows(m [][]float64) [][]spectro.Float {
+	out := make([][]spectro.Float, len(m))
+	for i, row := range m {
+		out[i] = make([]spectro.Float, len(row))
+		for j, v := range row {
+			out[i][j] = spectro.Float(v)
+		}
+	}
+	return out
+}
+
+func plainRows(m [][]spectro.Float) [][]float64 {
+	if m == nil {
+		return nil
+	}
+	out := make([][]float64, len(m))
+	for i, row := range m {
+		out[i] = make([]float64, len(row))
+		for j, v := range row {
+			out[i][j] = float64(v)
+		}
+	}
+	return out
 }
