@@ -88,6 +88,7 @@ func Overlay(title string, series ...Series) (*plot.Plot, error) {
 		return nil, fmt.Errorf("plots.Overlay %q: no series", title)
 	}
 	SetXLabel(p, series[0].Spectrum.Modality)
+	p.Y.Tick.Marker = AxisTicks{}
 	for i, s := range series {
 		c := ColorFor(s.Label, i)
 		if s.Lower != nil && s.Upper != nil {
