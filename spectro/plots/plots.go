@@ -175,14 +175,18 @@ func (AxisTicks) Ticks(lo, hi float64) []plot.Tick {
 	if !(hi > lo) {
 		return nil
 	}
-	step := 0.0
-	for _, base := range []float64{1, 2, 5} {
-		for e := -3; e <= 6; e++ {
-			st := base * math.Pow(10, float64(e))
-			if (hi-lo)/st <= 9 && (step == 0 || st < step) {
+	// The smallest of 1, 2, 5 × 10ᵉ giving at most 9 labels, at any scale.
+	e := math.Floor(math.Log10((hi - lo) / 9))
+	step := 10 * math.Pow(10, e+1)
+	for _, mag := range []float64{e, e + 1} {
+		for _, base := range []float64{1, 2, 5} {
+			if st := base * math.Pow(10, mag); (hi-lo)/st <= 9 && st < step {
 				step = st
 			}
 		}
+	}
+	if !(step > 0) || math.IsInf(step, 0) || (hi-lo)/step > 1000 {
+		return plot.DefaultTicks{}.Ticks(lo, hi)
 	}
 	minor := step / 5
 	if math.Abs(step/math.Pow(10, math.Floor(math.Log10(step)))-2) < 1e-9 {
@@ -195,7 +199,11 @@ func (AxisTicks) Ticks(lo, hi float64) []plot.Tick {
 		}
 		t := plot.Tick{Value: v}
 		if r := v / step; math.Abs(r-math.Round(r)) < 1e-6 {
-			t.Label = strconv.FormatFloat(math.Round(r)*step, 'f', max(0, int(-math.Floor(math.Log10(step)+1e-9))), 64)
+			if step >= 1e5 {
+				t.Label = strconv.FormatFloat(math.Round(r)*step, 'g', 3, 64) // 5e+11, not twelve digits
+			} else {
+				t.Label = strconv.FormatFloat(math.Round(r)*step, 'f', max(0, int(-math.Floor(math.Log10(step)+1e-9))), 64)
+			}
 		}
 		ticks = append(ticks, t)
 	}
