@@ -45,10 +45,14 @@ func MapImage(format, title, label string, w, h int, v []float64) ([]byte, error
 	if !(hi > lo) {
 		lo, hi = lo-0.5, hi+0.5
 	}
+	// The palette is made on [0, 1] (with room for rounding: gonum's
+	// luminance maps panic on a value a hair above their maximum) and the
+	// heat maps scale values onto it, the image's and the colour bar's alike.
 	cm := moreland.Kindlmann()
-	cm.SetMin(lo)
-	cm.SetMax(hi)
-	heat := plotter.NewHeatMap(pixels{w, h, v}, cm.Palette(255))
+	cm.SetMin(0)
+	cm.SetMax(1 + 1e-9)
+	pal := cm.Palette(255)
+	heat := plotter.NewHeatMap(pixels{w, h, v}, pal)
 	heat.Min, heat.Max = lo, hi
 	heat.NaN = color.Gray{Y: 200}
 	img := plot.New()
@@ -61,8 +65,11 @@ func MapImage(format, title, label string, w, h int, v []float64) ([]byte, error
 	bar := plot.New()
 	bar.HideX()
 	bar.Y.Label.Text = label
-	bar.Add(&plotter.ColorBar{ColorMap: cm, Vertical: true})
+	scale := plotter.NewHeatMap(colourScale{lo, hi, 128}, pal)
+	scale.Min, scale.Max = lo, hi
+	bar.Add(scale)
 	bar.Y.Min, bar.Y.Max = lo, hi
+	bar.Y.Tick.Marker = AxisTicks{}
 
 	width, height := PanelWidth, PanelWidth*vg.Length(h)/vg.Length(w)+vg.Inch
 	height = vg.Length(math.Min(math.Max(float64(height), float64(3*vg.Inch)), float64(8*vg.Inch)))
@@ -78,6 +85,17 @@ func MapImage(format, title, label string, w, h int, v []float64) ([]byte, error
 	bar.Draw(right)
 	return encode(format, c)
 }
+
+// colourScale is the colour bar as a one-column heat map from lo to hi.
+type colourScale struct {
+	lo, hi float64
+	n      int
+}
+
+func (c colourScale) Dims() (int, int)   { return 1, c.n }
+func (c colourScale) Z(_, r int) float64 { return c.Y(r) }
+func (c colourScale) X(int) float64      { return 0 }
+func (c colourScale) Y(r int) float64    { return c.lo + (c.hi-c.lo)*float64(r)/float64(c.n-1) }
 
 // flippedTicks labels the y axis by row number counted from the top.
 type flippedTicks struct{ h int }

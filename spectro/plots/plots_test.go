@@ -171,3 +171,17 @@ func TestMapImage(t *testing.T) {
 		t.Error("a wrong pixel count was drawn")
 	}
 }
+
+// TestMapImageAwkwardRanges draws images whose value ranges once made
+// gonum's palette panic (a value a rounding step above its maximum).
+func TestMapImageAwkwardRanges(t *testing.T) {
+	for _, r := range [][2]float64{{0.1, 0.3}, {0.9999, 1}, {-1e-9, 1e-9}, {282.1, 283.7}, {0, 0}} {
+		v := make([]float64, 12)
+		for i := range v {
+			v[i] = r[0] + (r[1]-r[0])*float64(i)/11
+		}
+		if _, err := MapImage("png", "t", "l", 4, 3, v); err != nil {
+			t.Errorf("%v: %v", r, err)
+		}
+	}
+}
