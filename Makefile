@@ -63,7 +63,7 @@ race:
 # crashers land in the package's testdata/fuzz and then run with the tests.
 FUZZTIME      ?= 10m
 FUZZ_TARGETS  := ./datasets/formats:FuzzRead ./datasets/formats:FuzzSPC ./datasets/formats:FuzzOPUS ./datasets/formats:FuzzOMNIC \
-                 ./datasets/formats:FuzzWDF ./datasets/formats:FuzzASP ./datasets/samples:FuzzLoadZip ./spectro/peaks:FuzzFind \
+                 ./datasets/formats:FuzzWDF ./datasets/formats:FuzzASP ./datasets/formats:FuzzWIP ./datasets/samples:FuzzLoadZip ./spectro/peaks:FuzzFind \
                  ./spectro/fit:FuzzFitBest ./spectro/fit/formula:FuzzParse ./spectro/model:FuzzReadInfo ./spectro/retrieval:FuzzRead \
                  ./spectro/identify:FuzzRead
 fuzz:

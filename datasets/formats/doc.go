@@ -27,19 +27,26 @@
 //   - Thermo OMNIC SPA and SPG (a group of spectra).
 //   - Renishaw WiRE WDF: single spectra, series and maps, every spectrum with
 //     its stage position.
+//   - WITec Project and Data files (WIP/WID, "WIT_PRCT" and "WIT_PR06" tag
+//     trees, WITec Project 2.x to Suite FIVE): every spectrum of every
+//     TDGraph (a map's pixels with their indices), its x axis computed from
+//     the linked spectral transformation (polynomial, grating equation, free
+//     polynomial, look-up table or linear) and the excitation wavelength. A
+//     graph whose axis cannot be computed is refused by name and the others
+//     are read (Meta.Extra "SKIPPED" says which and why).
 //
-// WITec project files (WIP) are recognised and refused with an explicit error.
 // No maintained Go library reads these formats; the readers here follow the
 // layouts that the formats' open-source readers document (SPC.H as read by
 // spc and spectrochempy, brukeropus and opusreader2, spectrochempy's
-// read_omnic, py-wdf-reader), and are checked against those projects' test
-// files and expected values.
+// read_omnic, py-wdf-reader, WITio and Gwyddion's wipfile), and are checked
+// against those projects' test files and expected values.
 //
 // Read returns one spectrum: of a file holding several (an SPC multifile, an
 // SPG group, a WDF map) the first, with Meta.Extra "spectra" (the count) and
 // "spectrum index". ReadAll returns every one, each checked as Read does;
 // the pixels of a WDF map carry their stage position in Meta.Extra "x", "y"
-// (and "z" for depth series), in µm.
+// (and "z" for depth series), in µm; those of a WITec map their pixel
+// indices "x" and "y" (from 0).
 //
 // RRUFF powder-diffraction DIF files are peak lists, read by ReadDIF.
 //

@@ -48,7 +48,7 @@ const (
 	OMNIC // Thermo OMNIC SPA spectrum or SPG group (binary)
 	ASP   // Agilent MicroLab ASP (text)
 	WDF   // Renishaw WiRE WDF (binary)
-	WIP   // WITec Project (binary; recognised, not read)
+	WIP   // WITec Project or Data, WIP/WID (binary)
 )
 
 func (f Format) String() string {
@@ -112,9 +112,9 @@ func ReadFileAll(path string, opts Options) ([]*spectro.Spectrum, error) {
 
 // Read reads one spectrum from r; name is the file's path, used for messages
 // and for the modality when the content does not give it. Of a file holding
-// several spectra (an SPC multifile, an OMNIC group, a WiRE map) it returns
-// the first, with Meta.Extra "spectra" (the count) and "spectrum index" ("0");
-// ReadAll returns them all.
+// several spectra (an SPC multifile, an OMNIC group, a WiRE map, a WITec
+// project) it returns the first, with Meta.Extra "spectra" (the count) and
+// "spectrum index" ("0"); ReadAll returns them all.
 func Read(r io.Reader, name string, opts Options) (*spectro.Spectrum, error) {
 	all, err := read(r, name, opts, true)
 	if err != nil {
@@ -126,8 +126,9 @@ func Read(r io.Reader, name string, opts Options) (*spectro.Spectrum, error) {
 // ReadAll reads every spectrum from r: the subfiles of an SPC multifile, the
 // spectra of an OMNIC group, every pixel of a WiRE map or series (with its
 // stage position in Meta.Extra "x", "y" and "z", in µm, where the file gives
-// it). Each is checked and tidied as Read does; a single-spectrum file gives
-// a slice of one.
+// it), every spectrum of every TDGraph of a WITec project (a map's pixels
+// with their indices in "x" and "y"). Each is checked and tidied as Read
+// does; a single-spectrum file gives a slice of one.
 func ReadAll(r io.Reader, name string, opts Options) ([]*spectro.Spectrum, error) {
 	return read(r, name, opts, false)
 }
@@ -220,7 +221,7 @@ func decode(data []byte, name string, format Format) (*decoded, error) {
 	case WDF:
 		return parseWDF(data, name)
 	case WIP:
-		return nil, errAt(name, 0, "WITec project files are not read yet (WIT_PRCT/WIT_PR06 tag tree): export the spectra from WITec Project or Suite as text or SPC")
+		return parseWIP(data, name)
 	case DIF:
 		return nil, errAt(name, 0, "a DIF file is a peak list: read it with ReadDIF")
 	}
@@ -356,7 +357,7 @@ func detectBinary(data []byte) Format {
 		return OMNIC
 	case bytes.HasPrefix(data, []byte("WDF1")):
 		return WDF
-	case bytes.HasPrefix(data, []byte("WIT_PRCT")), bytes.HasPrefix(data, []byte("WIT_PR06")), bytes.HasPrefix(data, []byte("WIT_DATA")):
+	case isWIP(data):
 		return WIP
 	case isSPC(data):
 		return SPC

@@ -42,7 +42,7 @@ type Options struct {
 // spectrumExt are the extensions LoadDir reads (and Bruker OPUS's numbered
 // ones, see isSpectrumExt).
 var spectrumExt = map[string]bool{".txt": true, ".csv": true, ".tsv": true, ".dat": true, ".xy": true, ".jdx": true, ".dx": true, ".jcamp": true, ".dif": true, ".plv": true,
-	".spc": true, ".spa": true, ".spg": true, ".asp": true, ".wdf": true}
+	".spc": true, ".spa": true, ".spg": true, ".asp": true, ".wdf": true, ".wip": true, ".wid": true}
 
 // isSpectrumExt reports whether a file of this extension is read: a known
 // one, or OPUS's ".0", ".1", ".0000", ".001".
