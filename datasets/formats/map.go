@@ -1,7 +1,8 @@
 package formats
 
 import (
-	"fmt"
+	"bytes"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -46,7 +47,7 @@ func ReadMap(path string, opts MapOptions) (*spectro.Map, error) {
 	if err != nil {
 		return nil, err
 	}
-	data, err := readAllBounded(f, path)
+	data, err := io.ReadAll(f) // openBounded has checked the size
 	f.Close()
 	if err != nil {
 		return nil, err
@@ -56,7 +57,7 @@ func ReadMap(path string, opts MapOptions) (*spectro.Map, error) {
 			return m, err
 		}
 	}
-	spectra, err := ReadFileAll(path, opts.Options)
+	spectra, err := ReadAll(bytes.NewReader(data), path, opts.Options)
 	if err != nil {
 		return nil, err
 	}
@@ -74,18 +75,6 @@ func ReadMap(path string, opts MapOptions) (*spectro.Map, error) {
 		xs, ys = append(xs, x), append(ys, y)
 	}
 	return assemble(path, spectra, xs, ys, opts)
-}
-
-func readAllBounded(f *os.File, path string) ([]byte, error) {
-	st, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	data := make([]byte, st.Size())
-	if _, err := f.ReadAt(data, 0); err != nil && int64(len(data)) != st.Size() {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return data, nil
 }
 
 // assemble places the spectra on a pixel grid: by positions (xs, ys) when

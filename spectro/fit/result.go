@@ -102,7 +102,10 @@ func (r *Result) covariance(jtj *mat.SymDense, q []float64, pr *problem) {
 		}
 	}
 	var chol mat.Cholesky
-	sub := jtj
+	kept := make([]int, n) // the parameters the covariance is computed over
+	for j := range kept {
+		kept[j] = j
+	}
 	if !chol.Factorize(jtj) {
 		// Without the parameters on a bound (held there) and those the fit no
 		// longer depends on (a line of no area's centre), the rest may still
@@ -111,7 +114,7 @@ func (r *Result) covariance(jtj *mat.SymDense, q []float64, pr *problem) {
 			r.Message += "; covariance not available (singular Jacobian)"
 			return
 		}
-		sub = mat.NewSymDense(len(keep), nil)
+		sub := mat.NewSymDense(len(keep), nil)
 		for a, ja := range keep {
 			for b, jb := range keep {
 				sub.SetSym(a, b, jtj.At(ja, jb))
@@ -128,11 +131,7 @@ func (r *Result) covariance(jtj *mat.SymDense, q []float64, pr *problem) {
 			}
 		}
 		r.Message += "; covariance without the parameters at a bound or without effect (" + strings.Join(names, ", ") + ")"
-	} else {
-		keep = make([]int, n)
-		for j := range keep {
-			keep[j] = j
-		}
+		kept = keep
 	}
 	var subCov mat.SymDense
 	if err := chol.InverseTo(&subCov); err != nil {
@@ -140,15 +139,18 @@ func (r *Result) covariance(jtj *mat.SymDense, q []float64, pr *problem) {
 		return
 	}
 	// The covariance over all free parameters, NaN for those left out.
-	cov := mat.NewSymDense(n, nil)
-	for a := range n {
-		for b := range n {
-			cov.SetSym(a, b, math.NaN())
+	cov := &subCov
+	if len(kept) < n {
+		cov = mat.NewSymDense(n, nil)
+		for a := range n {
+			for b := range n {
+				cov.SetSym(a, b, math.NaN())
+			}
 		}
-	}
-	for a, ja := range keep {
-		for b, jb := range keep {
-			cov.SetSym(ja, jb, subCov.At(a, b))
+		for a, ja := range kept {
+			for b, jb := range kept {
+				cov.SetSym(ja, jb, subCov.At(a, b))
+			}
 		}
 	}
 	r.Correl = make([][]float64, n)

@@ -68,7 +68,6 @@ type Evaluation struct {
 	AbsentMedianHQI             float64 `json:"absent_median_hqi"`
 	knownTop, absentTop         []float64
 	knownSpecies, absentSpecies []string
-	knownHit                    []bool // top-1 right, per known query
 }
 
 // unknownOf is one evaluation query: a sample's spectra of the modalities.
@@ -193,7 +192,6 @@ func (l *Library) Evaluate(ms []spectro.Modality, s Score) (*Evaluation, error) 
 			ev.Known++
 			ev.knownTop = append(ev.knownTop, o.knownTop)
 			ev.knownSpecies = append(ev.knownSpecies, sp)
-			ev.knownHit = append(ev.knownHit, o.top1)
 			if o.top1 {
 				top1++
 			}
@@ -515,16 +513,10 @@ func (l *Library) EvaluateMixtures(m spectro.Modality, n int) (*MixtureEvaluatio
 			errSum += math.Abs(fa/(fa+fb) - f)
 		}
 		// The pure protocol: sample a alone, its sample left out.
-		x2, y2 := make([]float64, 0, ea.Hi-ea.Lo+1), make([]float64, 0, ea.Hi-ea.Lo+1)
-		for i := ea.Lo; i <= ea.Hi; i++ {
-			x2, y2 = append(x2, g.At(i)), append(y2, float64(ea.Y[i]))
-		}
-		if pure, err := spectro.New(m, x2, y2); err == nil {
-			if r, err := l.Mixture(pure, MixtureOptions{MaxPhases: 3, Options: Options{Skip: func(e Entry) bool { return e.Key == ea.Key }}}); err == nil {
-				me.Pure++
-				if len(r.Phases) > 1 {
-					falsePhase++
-				}
+		if r, err := l.Mixture(l.Spectrum(a), MixtureOptions{MaxPhases: 3, Options: Options{Skip: func(e Entry) bool { return e.Key == ea.Key }}}); err == nil {
+			me.Pure++
+			if len(r.Phases) > 1 {
+				falsePhase++
 			}
 		}
 	}

@@ -49,10 +49,7 @@ func NewLibrary(entries []Entry, grids map[spectro.Modality]spectro.Grid) (*Libr
 		return nil, fmt.Errorf("identify: empty library")
 	}
 	if grids == nil {
-		grids = map[spectro.Modality]spectro.Grid{}
-		for _, m := range spectro.Modalities {
-			grids[m] = spectro.DefaultGrid(m)
-		}
+		grids = defaultGrids()
 	}
 	l := &Library{Grids: grids, Entries: entries}
 	for i, e := range entries {
@@ -66,6 +63,15 @@ func NewLibrary(entries []Entry, grids map[spectro.Modality]spectro.Grid) (*Libr
 	}
 	l.prepare()
 	return l, nil
+}
+
+// defaultGrids are the protocol's grid of every modality.
+func defaultGrids() map[spectro.Modality]spectro.Grid {
+	grids := map[spectro.Modality]spectro.Grid{}
+	for _, m := range spectro.Modalities {
+		grids[m] = spectro.DefaultGrid(m)
+	}
+	return grids
 }
 
 func (l *Library) prepare() {
@@ -169,10 +175,7 @@ func baseName(path string) string {
 // samples (AMCSD patterns) are included: they are references by nature.
 func FromCollection(c *collection.Collection, modalities []spectro.Modality, grids map[spectro.Modality]spectro.Grid) (*Library, error) {
 	if grids == nil {
-		grids = map[spectro.Modality]spectro.Grid{}
-		for _, m := range spectro.Modalities {
-			grids[m] = spectro.DefaultGrid(m)
-		}
+		grids = defaultGrids()
 	}
 	if modalities == nil {
 		modalities = spectro.Modalities

@@ -7,9 +7,9 @@ import (
 	"math"
 	"os"
 	"runtime"
-	"sort"
 	"time"
 
+	"github.com/spectrogen-go/spectrogen/spectro/eval"
 	"github.com/spectrogen-go/spectrogen/spectro/fit"
 	"github.com/spectrogen-go/spectrogen/spectro/fit/mapfit"
 	"github.com/spectrogen-go/spectrogen/spectro/lineshape"
@@ -51,36 +51,17 @@ func runBenchMap(ctx context.Context, args []string) error {
 			t := truth[p][k]
 			dc, dw, dh = append(dc, math.Abs(c[p]-t.Center)), append(dw, math.Abs(w[p]-t.FWHM)/t.FWHM), append(dh, math.Abs(h[p]-t.Height)/t.Height)
 		}
-		scores = append(scores, lineScore{k + 1, medianOf(dc), medianOf(dw), medianOf(dh)})
+		scores = append(scores, lineScore{k + 1, eval.Median(dc), eval.Median(dw), eval.Median(dh)})
 	}
 	pixels := *size * *size
 	if *asJSON {
 		return json.NewEncoder(os.Stdout).Encode(map[string]any{"size": *size, "points": *points, "noise": *noise, "cores": runtime.GOMAXPROCS(0),
-			"seconds": took, "pixels_per_second": float64(pixels) / took, "failed": r.FailedCount(), "reseeded": count(r.Reseeded), "lines": scores})
+			"seconds": took, "pixels_per_second": float64(pixels) / took, "failed": r.FailedCount(), "reseeded": r.ReseededCount(), "lines": scores})
 	}
 	fmt.Printf("map %d × %d of %d points, 4 pseudo-Voigt lines drifting smoothly, noise %g: %.1f s on %d cores (%.0f pixels/s); %d failed, %d re-fitted from the mean spectrum's start\n",
-		*size, *size, *points, *noise, took, runtime.GOMAXPROCS(0), float64(pixels)/took, r.FailedCount(), count(r.Reseeded))
+		*size, *size, *points, *noise, took, runtime.GOMAXPROCS(0), float64(pixels)/took, r.FailedCount(), r.ReseededCount())
 	for _, s := range scores {
 		fmt.Printf("  line %d: median error centre %.3f cm-1, FWHM %.2f %%, height %.2f %%\n", s.Line, s.CenterError, 100*s.FWHMError, 100*s.HeightError)
 	}
 	return nil
-}
-
-func medianOf(v []float64) float64 {
-	if len(v) == 0 {
-		return math.NaN()
-	}
-	s := append([]float64(nil), v...)
-	sort.Float64s(s)
-	return s[len(s)/2]
-}
-
-func count(b []bool) int {
-	n := 0
-	for _, x := range b {
-		if x {
-			n++
-		}
-	}
-	return n
 }

@@ -211,10 +211,15 @@ func (r *Result) Line(k int) (center, fwhm, height, area []float64) {
 }
 
 // FailedCount is the number of failed pixels.
-func (r *Result) FailedCount() int {
+func (r *Result) FailedCount() int { return countTrue(r.Failed) }
+
+// ReseededCount is the number of pixels fitted again from the template.
+func (r *Result) ReseededCount() int { return countTrue(r.Reseeded) }
+
+func countTrue(b []bool) int {
 	n := 0
-	for _, f := range r.Failed {
-		if f {
+	for _, x := range b {
+		if x {
 			n++
 		}
 	}
