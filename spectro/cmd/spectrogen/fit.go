@@ -371,13 +371,7 @@ func fitSavedModel(files []string, m *fit.Model, crop string, asJSON bool, out s
 			return err
 		}
 		if cropped {
-			var cx, cy []float64
-			for i := range x {
-				if x[i] >= lo && x[i] <= hi {
-					cx, cy = append(cx, x[i]), append(cy, y[i])
-				}
-			}
-			x, y = cx, cy
+			x, y = cropColumns(x, y, lo, hi)
 		}
 		s := &spectro.Spectrum{X: x, Y: y, Meta: spectro.Metadata{Source: path}}
 		r, err := fit.Fit(s.X, s.Y, m, opts)
@@ -506,4 +500,15 @@ func (sf *solverFlags) options(f *flag.FlagSet, base fit.Options) (fit.Options, 
 		}
 	})
 	return o, nil
+}
+
+// cropColumns keeps the points with lo ≤ x ≤ hi of two columns read from a
+// file (in any order: an expression fit takes any curve).
+func cropColumns(x, y []float64, lo, hi float64) (cx, cy []float64) {
+	for i := range x {
+		if x[i] >= lo && x[i] <= hi {
+			cx, cy = append(cx, x[i]), append(cy, y[i])
+		}
+	}
+	return cx, cy
 }

@@ -127,13 +127,7 @@ func fitGlobal(specPath string, o fit.Options, asJSON bool) error {
 			return err
 		}
 		if sp.cropped {
-			var cx, cy []float64
-			for i := range x {
-				if x[i] >= sp.lo && x[i] <= sp.hi {
-					cx, cy = append(cx, x[i]), append(cy, y[i])
-				}
-			}
-			x, y = cx, cy
+			x, y = cropColumns(x, y, sp.lo, sp.hi)
 		}
 		data = append(data, fit.Dataset{Name: filepath.Base(f), X: x, Y: y})
 		names = append(names, filepath.Base(f))
