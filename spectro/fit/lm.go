@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+
+	"gonum.org/v1/gonum/floats"
 )
 
 // Options control the solver.
@@ -101,8 +103,10 @@ func newProblem(x, y []float64, m *Model, o Options) (*problem, error) {
 	pr.p = m.Values()
 	pr.f = make([]float64, len(x))
 	pr.jac = make([][]float64, len(m.Params))
-	for j := range pr.jac {
-		pr.jac[j] = make([]float64, len(x))
+	for j, p := range m.Params {
+		if !p.Vary || p.tie != nil { // a free parameter's row is the solver's (see jacobian)
+			pr.jac[j] = make([]float64, len(x))
+		}
 	}
 	return pr, nil
 }
@@ -143,20 +147,18 @@ func (pr *problem) fill(r []float64) (float64, error) {
 // with respect to free parameter j, Jᵀ) and r.
 func (pr *problem) jacobian(q []float64, Jt [][]float64, r []float64) (float64, error) {
 	pr.expand(q)
+	for j, i := range pr.free { // the free parameters' rows are written in place
+		pr.jac[i] = Jt[j]
+	}
 	pr.m.evalJac(pr.x, pr.p, pr.f, pr.jac)
 	pr.nfev++
 	ssr, err := pr.fill(r)
 	if err != nil {
 		return 0, err
 	}
-	for j, i := range pr.free {
-		dst, src := Jt[j], pr.jac[i]
-		if pr.w == nil {
-			copy(dst, src)
-			continue
-		}
-		for n, w := range pr.w {
-			dst[n] = w * src[n]
+	if pr.w != nil {
+		for j := range pr.free {
+			floats.Mul(Jt[j], pr.w)
 		}
 	}
 	if len(pr.ties) == 0 {

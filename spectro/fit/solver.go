@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"sync"
 
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas64"
@@ -53,6 +54,10 @@ type solver struct {
 	lq      bool           // the last factor ran the LQ path (raw holds Q's reflectors)
 	Jt      [][]float64    // Jᵀ, a row per free parameter: rows[:n]
 	raw     blas64.General // [J r]ᵀ ((n+1) × N), factored in place as L·Q
+	// the same at the trial point: J is evaluated with every trial's
+	// residuals (nearly every step is accepted), and the two swap on success
+	trialRaw  blas64.General
+	trialRows [][]float64
 	r, rt   []float64      // residuals at q, at the trial point
 	g, c    []float64      // Jᵀr, (Qᵀr)[:n]
 	D, norm []float64      // scaling, column norms
@@ -72,11 +77,8 @@ func newSolver(pr *problem, q0 []float64, o Options) *solver {
 		r: make([]float64, N), rt: make([]float64, N), g: make([]float64, n), c: make([]float64, n),
 		D: make([]float64, n), norm: make([]float64, n), tau: make([]float64, n+1),
 		sbuf: mat.NewDense(2*n, n, nil), rbuf: mat.NewDense(2*n, 1, nil)}
-	s.raw = blas64.General{Rows: n + 1, Cols: N, Stride: N, Data: make([]float64, (n+1)*N)}
-	s.rows = make([][]float64, n+1)
-	for j := range s.rows {
-		s.rows[j] = s.raw.Data[j*N : (j+1)*N]
-	}
+	s.raw, s.rows = newRows(n+1, N)
+	s.trialRaw, s.trialRows = newRows(n+1, N)
 	s.Jt = s.rows[:n]
 	s.R = make([]float64, (n+1)*(n+1))
 	s.gram = make([]float64, (n+1)*(n+1))
@@ -86,6 +88,36 @@ func newSolver(pr *problem, q0 []float64, o Options) *solver {
 		s.q[j] = clamp(s.q[j], pr.lo[j], pr.hi[j])
 	}
 	return s
+}
+
+// slabs recycles the solver's two [J r] buffers between fits: they are most
+// of a fit's allocation (2·(n+1)·N values), and a batch of thousands of fits
+// otherwise spends a tenth of its time clearing and collecting them.
+var slabs sync.Pool
+
+// newRows is a rows × cols row-major matrix (from slabs; its contents are
+// not cleared: every row is written before it is read) and its rows.
+func newRows(rows, cols int) (blas64.General, [][]float64) {
+	var data []float64
+	if p, ok := slabs.Get().(*[]float64); ok && cap(*p) >= rows*cols {
+		data = (*p)[:rows*cols]
+	} else {
+		data = make([]float64, rows*cols)
+	}
+	g := blas64.General{Rows: rows, Cols: cols, Stride: cols, Data: data}
+	r := make([][]float64, rows)
+	for j := range r {
+		r[j] = g.Data[j*cols : (j+1)*cols]
+	}
+	return g, r
+}
+
+// release gives the [J r] buffers back to slabs; the solver must not be used after.
+func (s *solver) release() {
+	for _, d := range [][]float64{s.raw.Data, s.trialRaw.Data} {
+		slabs.Put(&d)
+	}
+	s.raw, s.trialRaw, s.rows, s.trialRows, s.Jt = blas64.General{}, blas64.General{}, nil, nil, nil
 }
 
 // at is R's entry (k, j) after factor.
@@ -154,6 +186,30 @@ func (s *solver) factor() error {
 	if s.ssr, err = s.pr.jacobian(s.q, s.Jt, s.r); err != nil {
 		return err
 	}
+	s.factorEvaluated()
+	return nil
+}
+
+// evalTrial evaluates r and J at the trial point (into the trial buffers)
+// and returns χ² there.
+func (s *solver) evalTrial(trial []float64) (float64, error) {
+	return s.pr.jacobian(trial, s.trialRows[:s.n], s.rt)
+}
+
+// acceptTrial makes the trial point, evaluated by evalTrial with χ² ssr,
+// the iterate.
+func (s *solver) acceptTrial(trial []float64, ssr float64) {
+	copy(s.q, trial)
+	s.raw, s.trialRaw = s.trialRaw, s.raw
+	s.rows, s.trialRows = s.trialRows, s.rows
+	s.Jt = s.rows[:s.n]
+	s.r, s.rt = s.rt, s.r
+	s.ssr = ssr
+	s.factorEvaluated()
+}
+
+// factorEvaluated factors [J r] = QR at the evaluated iterate and sets g, c, D.
+func (s *solver) factorEvaluated() {
 	copy(s.raw.Data[s.n*s.N:], s.r)
 	for j := 0; j < s.n; j++ {
 		s.norm[j] = stableNorm(s.Jt[j])
@@ -176,7 +232,6 @@ func (s *solver) factor() error {
 		}
 		s.g[j] = v
 	}
-	return nil
 }
 
 // jtj returns JᵀJ = RᵀR at the last factored point, for the covariance.
@@ -365,6 +420,7 @@ func solveFrom(pr *problem, q0 []float64, o Options, factor float64) (q []float6
 		o.GTol = 1e-10
 	}
 	s := newSolver(pr, q0, o)
+	defer s.release()
 	if err := s.factor(); err != nil {
 		return nil, nil, 0, 0, false, "", err
 	}
@@ -431,7 +487,7 @@ func solveFrom(pr *problem, q0 []float64, o Options, factor float64) (q []float6
 		if iters == 1 {
 			radius = math.Min(radius, pnorm)
 		}
-		newSSR, err := pr.residuals(trial, s.rt)
+		newSSR, err := s.evalTrial(trial)
 		if errors.Is(err, ErrNonFinite) { // the step left the model's domain
 			radius *= 0.25
 			if radius <= o.XTol*xnorm() {
@@ -480,10 +536,7 @@ func solveFrom(pr *problem, q0 []float64, o Options, factor float64) (q []float6
 			lambda *= 0.5
 		}
 		if ratio >= 1e-4 && newSSR < s.ssr {
-			copy(s.q, trial)
-			if err := s.factor(); err != nil {
-				return nil, nil, 0, iters, false, "", err
-			}
+			s.acceptTrial(trial, newSSR)
 		}
 		switch {
 		case math.Abs(actred) <= o.FTol && prered <= o.FTol && 0.5*ratio <= 1:
