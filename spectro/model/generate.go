@@ -10,7 +10,9 @@ import (
 	"strings"
 
 	"github.com/gomlx/gomlx/backends"
+	"github.com/gomlx/gomlx/pkg/core/dtypes"
 	. "github.com/gomlx/gomlx/pkg/core/graph" //nolint:revive
+	"github.com/gomlx/gomlx/pkg/core/shapes"
 	"github.com/gomlx/gomlx/pkg/core/tensors"
 	"github.com/gomlx/gomlx/pkg/ml/context"
 	"github.com/gomlx/gomlx/pkg/ml/context/checkpoints"
@@ -140,9 +142,27 @@ func (g *Generator) compiled() (*directionExecs, error) {
 	if err != nil {
 		return nil, err
 	}
-	// Decoder inputs: latent, anchors, mask and, with retrieval, the
-	// neighbours' targets and similarities.
-	dec, err := context.NewExec(g.backend, g.ctx, func(ctx *context.Context, in []*Node) []*Node {
+	dec, err := g.newDecoderExec(false)
+	if err != nil {
+		return nil, err
+	}
+	e := &directionExecs{enc: enc, dec: dec}
+	g.execs[d] = e
+	return e, nil
+}
+
+// newDecoderExec builds the direction's decoder. Its inputs: latent, anchors,
+// mask and, with retrieval, the neighbours' targets and similarities (and
+// sources and query with re-ranking). Its outputs: the spectra, the lines'
+// centres, widths, heights and η, the factor [B, 1] the lines enter the
+// spectra by, and with retrieval the mixture weights and the gate. With render
+// false — what generation uses — the spectra leave the lines out for
+// renderLines to draw (generation needs no gradient, and the pure-Go
+// backend's broadcasts cost more than the rendering itself); with render
+// true they are drawn in the graph, as in training, and the factor is 0.
+func (g *Generator) newDecoderExec(render bool) (*context.Exec, error) {
+	hp, d := g.hp, g.dir
+	return context.NewExec(g.backend, g.ctx, func(ctx *context.Context, in []*Node) []*Node {
 		var a *Anchors
 		if hp.usesAnchors(d) {
 			a = &Anchors{Centers: in[1], Mask: in[2]}
@@ -154,19 +174,20 @@ func (g *Generator) compiled() (*directionExecs, error) {
 				ret.Sources, ret.Query = in[5], in[6]
 			}
 		}
-		y, l := Decode(ctx, hp, in[0], d.To, hp.n, a, ret)
-		out := []*Node{y, l.Centers, l.Widths, l.Heights, l.Eta}
+		y, scale, l := decode(ctx, hp, in[0], d.To, hp.n, a, ret, render)
+		factor := shapes.Make(dtypes.Float32, y.Shape().Dimensions[0], 1)
+		switch {
+		case render:
+			scale = Zeros(y.Graph(), factor)
+		case scale == nil:
+			scale = Ones(y.Graph(), factor)
+		}
+		out := []*Node{y, l.Centers, l.Widths, l.Heights, l.Eta, scale}
 		if ret != nil {
 			out = append(out, ret.Weights, ret.Gate)
 		}
 		return out
 	})
-	if err != nil {
-		return nil, err
-	}
-	e := &directionExecs{enc: enc, dec: dec}
-	g.execs[d] = e
-	return e, nil
 }
 
 // From is the source modality of the generator's direction.
@@ -266,14 +287,10 @@ func (g *Generator) Generate(srcs []*spectro.Spectrum, samples int, seed uint64)
 	if err != nil {
 		return nil, err
 	}
-	ys := tensors.MustCopyFlatData[float32](mean[0])
-	lines := make([][]float32, 4)
-	for k := range lines {
-		lines[k] = tensors.MustCopyFlatData[float32](mean[1+k])
-	}
+	ys, lines := decoded(mean, n, gt.N)
 	var nbrWeights, gates []float32
 	if nbrs != nil {
-		nbrWeights, gates = tensors.MustCopyFlatData[float32](mean[5]), tensors.MustCopyFlatData[float32](mean[6])
+		nbrWeights, gates = tensors.MustCopyFlatData[float32](mean[6]), tensors.MustCopyFlatData[float32](mean[7])
 	}
 	out = make([]Generated, n)
 	xs := gt.Points()
@@ -323,7 +340,7 @@ func (g *Generator) Generate(srcs []*spectro.Spectrum, samples int, seed uint64)
 		if err != nil {
 			return nil, err
 		}
-		y := tensors.MustCopyFlatData[float32](r[0])
+		y, _ := decoded(r, n, gt.N)
 		for i := 0; i < n; i++ {
 			draws[i] = append(draws[i], y[i*gt.N:(i+1)*gt.N]...)
 		}
@@ -347,6 +364,53 @@ func (g *Generator) Generate(srcs []*spectro.Spectrum, samples int, seed uint64)
 		}
 	}
 	return out, nil
+}
+
+// decoded is the spectra [n·N] and the lines (centres, widths, heights, η;
+// each [n·K]) of a decoder run: its partial spectra with the lines rendered
+// in, times their factor.
+func decoded(res []*tensors.Tensor, n, N int) (ys []float32, lines [][]float32) {
+	ys = tensors.MustCopyFlatData[float32](res[0])
+	lines = make([][]float32, 4)
+	for k := range lines {
+		lines[k] = tensors.MustCopyFlatData[float32](res[1+k])
+	}
+	scale := tensors.MustCopyFlatData[float32](res[5])
+	K := len(lines[0]) / n
+	parallelFor(n, func(i int) {
+		renderLines(ys[i*N:(i+1)*N], scale[i], lines[0][i*K:(i+1)*K], lines[1][i*K:(i+1)*K], lines[2][i*K:(i+1)*K], lines[3][i*K:(i+1)*K])
+	})
+	return ys, lines
+}
+
+// renderLines adds scale × Render's sum of pseudo-Voigt lines (centres c,
+// FWHMs w on the axis u ∈ [0, 1] of len(y) points, heights h, Lorentzian
+// fractions eta) to y: the same profile in float64, for generation. A
+// Gaussian beyond ten half widths (below e⁻⁶⁹ of its height) is left out,
+// the Lorentzians' tails are not.
+func renderLines(y []float32, scale float32, c, w, h, eta []float32) {
+	N := len(y)
+	acc := make([]float64, N)
+	step := 1 / float64(N-1)
+	for k := range c {
+		if h[k] == 0 {
+			continue
+		}
+		ck, s := float64(c[k]), 2/float64(w[k])
+		hl, hg := float64(h[k])*float64(eta[k]), float64(h[k])*(1-float64(eta[k]))
+		for j := range acc {
+			d := (float64(j)*step - ck) * s
+			d2 := d * d
+			v := hl / (1 + d2)
+			if d2 < 100 {
+				v += hg * math.Exp(-math.Ln2*d2)
+			}
+			acc[j] += v
+		}
+	}
+	for j, v := range acc {
+		y[j] += float32(float64(scale) * v)
+	}
 }
 
 func percentile(sorted []float64, q float64) float64 {

@@ -215,7 +215,23 @@ func rerank(c *context.Context, ret *Retrieved) *Node {
 // anchors, one gated line at each anchor, and with retrieved neighbours a
 // gated, learned mixture of their spectra), and returns the lines.
 func Decode(ctx *context.Context, hp hparams, z *Node, m spectro.Modality, n int, anchors *Anchors, ret *Retrieved) (*Node, Lines) {
+	y, _, lines := decode(ctx, hp, z, m, n, anchors, ret, true)
+	return y, lines
+}
+
+// decode is Decode; with render false the lines are left out of y and
+// returned for the caller to render (generation does it outside the graph,
+// where no gradient is needed: see renderLines), with the factor [B, 1] they
+// enter y by (nil: 1). y is then the rest: background, template, mixture.
+func decode(ctx *context.Context, hp hparams, z *Node, m spectro.Modality, n int, anchors *Anchors, ret *Retrieved, render bool) (y, lineScale *Node, lines Lines) {
 	g := z.Graph()
+	// add is y + t, where a nil y (no line rendered yet) is zero.
+	add := func(y, t *Node) *Node {
+		if y == nil {
+			return t
+		}
+		return Add(y, t)
+	}
 	c := ctx.In("decoder").In(string(m))
 	pre := layers.Dense(c.In("hidden1"), z, true, hp.hidden2)
 	var fixedMix *Node
@@ -234,7 +250,7 @@ func Decode(ctx *context.Context, hp hparams, z *Node, m spectro.Modality, n int
 		// are empty (K of height 0), so the rest of the code is unchanged.
 		y := Sigmoid(layers.Dense(c.In("dense_out"), h, true, n))
 		zero := ZerosLike(layers.Dense(c.In("dense_lines"), h, false, hp.k))
-		return y, Lines{Centers: zero, Widths: OnesLike(zero), Heights: zero, Eta: zero}
+		return y, nil, Lines{Centers: zero, Widths: OnesLike(zero), Heights: zero, Eta: zero}
 	}
 	// Centres start spread evenly over the axis (a fixed offset of the logits),
 	// so the K lines do not begin on top of each other.
@@ -243,7 +259,6 @@ func Decode(ctx *context.Context, hp hparams, z *Node, m spectro.Modality, n int
 		p := (float64(i) + 0.5) / float64(hp.k)
 		spread[i] = float32(math.Log(p / (1 - p)))
 	}
-	var lines Lines
 	lines.Centers = Sigmoid(Add(layers.Dense(c.In("centers"), h, true, hp.k), Const(g, [][]float32{spread})))
 	lo, hi := widthRange(n)
 	widthN := func(name string, k int) *Node {
@@ -264,7 +279,9 @@ func Decode(ctx *context.Context, hp hparams, z *Node, m spectro.Modality, n int
 		// pseudo-Voigt within ~1% of the exact Voigt profile, and differentiable.
 		lines.Widths, lines.Eta = tch(width("widths_g"), width("widths_l"))
 	}
-	y := Render(lines, n)
+	if render {
+		y = Render(lines, n)
+	}
 	if anchors != nil {
 		// A mode keeps its wavenumber across IR and Raman; its activity differs:
 		// the network decides each anchored line's height (0 to drop it), width,
@@ -284,7 +301,9 @@ func Decode(ctx *context.Context, hp hparams, z *Node, m spectro.Modality, n int
 		case "voigt":
 			al.Widths, al.Eta = tch(widthN("anchor_widths_g", ka), widthN("anchor_widths_l", ka))
 		}
-		y = Add(y, Render(al, n))
+		if render {
+			y = Add(y, Render(al, n))
+		}
 		lines = Lines{
 			Centers: Concatenate([]*Node{lines.Centers, al.Centers}, -1), Widths: Concatenate([]*Node{lines.Widths, al.Widths}, -1),
 			Heights: Concatenate([]*Node{lines.Heights, al.Heights}, -1), Eta: Concatenate([]*Node{lines.Eta, al.Eta}, -1),
@@ -295,7 +314,7 @@ func Decode(ctx *context.Context, hp hparams, z *Node, m spectro.Modality, n int
 		// not a line: its weights on a Bernstein basis are non-negative, so it
 		// is a non-negative, smooth curve with at most baseline−1 turns.
 		w := Mul(cst(g, 0.5), Sigmoid(Add(layers.Dense(c.In("baseline"), h, true, hp.baseline), cst(g, -3))))
-		y = Add(y, Dot(w, Const(g, bernstein(hp.baseline, n))))
+		y = add(y, Dot(w, Const(g, bernstein(hp.baseline, n))))
 	}
 	if hp.template {
 		// What every target of the training set shares (a background, the
@@ -303,7 +322,7 @@ func Decode(ctx *context.Context, hp hparams, z *Node, m spectro.Modality, n int
 		// gated per sample, and spend its lines on what is specific.
 		t := TemplateVar(ctx, m, n).ValueGraph(g)
 		gate := Sigmoid(Add(layers.Dense(c.In("template_gate"), h, true, 1), cst(g, -1)))
-		y = Add(y, Mul(gate, InsertAxes(t, 0)))
+		y = add(y, Mul(gate, InsertAxes(t, 0)))
 	}
 	if ret != nil {
 		// Retrieval: a mixture of the neighbours' spectra. Its weights start as
@@ -323,23 +342,31 @@ func Decode(ctx *context.Context, hp hparams, z *Node, m spectro.Modality, n int
 		mix := ReduceSum(Mul(InsertAxes(w, -1), ret.Targets), 1)
 		gate := Sigmoid(Add(layers.Dense(c.In("retrieval_gate"), feat, true, 1), cst(g, 1)))
 		if hp.residual {
-			y = Add(y, Mul(cst(g, 0.1), Tanh(layers.Dense(c.In("residual"), h, true, n))))
+			y = add(y, Mul(cst(g, 0.1), Tanh(layers.Dense(c.In("residual"), h, true, n))))
 		}
 		if hp.retrievalBlend {
 			// The gate shares the spectrum between the neighbours' mixture and
 			// the decoder's own lines: near neighbours speak for themselves,
 			// far ones leave it to the physics decoder.
-			y = Add(Mul(gate, mix), Mul(OneMinus(gate), y))
+			if y != nil {
+				y = Add(Mul(gate, mix), Mul(OneMinus(gate), y))
+			} else {
+				y = Mul(gate, mix)
+			}
+			lineScale = OneMinus(gate)
 		} else {
-			y = Add(y, Mul(gate, mix))
+			y = add(y, Mul(gate, mix))
 		}
 		ret.Weights, ret.Gate = w, gate
-		return y, lines
+		return y, lineScale, lines
 	}
 	if hp.residual {
-		y = Add(y, Mul(cst(g, 0.1), Tanh(layers.Dense(c.In("residual"), h, true, n))))
+		y = add(y, Mul(cst(g, 0.1), Tanh(layers.Dense(c.In("residual"), h, true, n))))
 	}
-	return y, lines
+	if y == nil { // lines alone, left to the caller
+		y = Zeros(g, shapes.Make(dtypes.Float32, z.Shape().Dimensions[0], n))
+	}
+	return y, lineScale, lines
 }
 
 // TemplateVar is the mean training target of modality m on its n-point grid:

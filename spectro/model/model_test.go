@@ -38,6 +38,88 @@ func TestRenderMatchesPeakTable(t *testing.T) {
 	}
 }
 
+// Generation renders the decoder's lines outside the graph: renderLines
+// draws what the graph's Render draws (here with narrow lines near the edges,
+// an all-Lorentzian and an all-Gaussian one, a zero height and a scale).
+func TestRenderLinesMatchesRender(t *testing.T) {
+	b := backend.MustNew("")
+	n := 1024
+	c := []float32{0.001, 0.3, 0.62, 0.999, 0.5}
+	w := []float32{0.004, 0.02, 0.05, 0.01, 0.3}
+	h := []float32{0.8, 1, 0.4, 0.6, 0}
+	eta := []float32{0, 0.2, 0.9, 1, 0.5}
+	k := len(c)
+	exec := MustNewExec(b, func(c, w, h, e *Node) *Node { return Render(Lines{c, w, h, e}, n) })
+	want := tensors.MustCopyFlatData[float32](exec.MustExec1(
+		tensors.FromFlatDataAndDimensions(c, 1, k), tensors.FromFlatDataAndDimensions(w, 1, k),
+		tensors.FromFlatDataAndDimensions(h, 1, k), tensors.FromFlatDataAndDimensions(eta, 1, k)))
+	const scale = 0.7
+	got := make([]float32, n)
+	for i := range got {
+		got[i] = 0.25 // renderLines adds to what is there
+	}
+	renderLines(got, scale, c, w, h, eta)
+	for i := range want {
+		if d := math.Abs(float64(got[i]-0.25) - scale*float64(want[i])); d > 2e-6 {
+			t.Fatalf("point %d: renderLines %g, Render × %g = %g", i, got[i]-0.25, scale, scale*want[i])
+		}
+	}
+}
+
+// Generation draws the decoder's lines outside the graph; what it returns is
+// what the training graph draws, for every way lines enter a spectrum: free
+// and anchored lines, background, template, and the retrieval blend (whose
+// gate scales the lines).
+func TestGenerationRendersAsTraining(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains a small model")
+	}
+	c := synth.DefaultConfig()
+	c.SpeciesPerClass, c.SamplesPerSpecies = 1, 3
+	col, err := synth.Generate(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, set := range []string{"anchors=true;template=true;baseline=4", "anchors=true;retrieval_k=3;retrieval_blend=true;residual=true"} {
+		dir := t.TempDir()
+		if _, err := Train(TrainConfig{Collection: col, OutDir: dir, From: spectro.Infrared, To: spectro.Raman, Steps: 6,
+			Settings: tiny + ";" + set, Log: io.Discard}); err != nil {
+			t.Fatal(err)
+		}
+		g, err := Load(dir, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var srcs []*spectro.Spectrum
+		for _, s := range col.Samples[:5] {
+			srcs = append(srcs, s.Spectra[spectro.Infrared][0])
+		}
+		outside, err := g.Generate(srcs, 0, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ex, err := g.compiled()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ex.dec, err = g.newDecoderExec(true); err != nil {
+			t.Fatal(err)
+		}
+		inGraph, err := g.Generate(srcs, 0, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range outside {
+			a, b := outside[i].Mean.Y, inGraph[i].Mean.Y
+			for j := range a {
+				if math.Abs(a[j]-b[j]) > 1e-5*(1+math.Abs(b[j])) {
+					t.Fatalf("%s: spectrum %d point %d: drawn outside the graph %g, in it %g", set, i, j, a[j], b[j])
+				}
+			}
+		}
+	}
+}
+
 // Gradient check of the renderer: autodiff against central differences.
 func TestRenderGradient(t *testing.T) {
 	b := backend.MustNew("")
