@@ -6,6 +6,7 @@ import (
 
 	"github.com/gomlx/gomlx/pkg/ml/context"
 	"github.com/gomlx/gomlx/pkg/ml/train/optimizers"
+	"github.com/gomlx/gomlx/pkg/ml/train/optimizers/cosineschedule"
 
 	"github.com/spectrogen-go/spectrogen/spectro"
 )
@@ -96,6 +97,9 @@ func CreateDefaultContext() *context.Context {
 		ParamRetrieval: 0, ParamRetrievalTau: 0.05, ParamRetrievalNewSpecies: 0.5, ParamRerank: false, ParamRetrievalLatent: false, ParamRetrievalBlend: true,
 		ParamRetrievalLearned: 128, ParamRetrievalLearnedWeight: 0.3,
 		optimizers.ParamOptimizer: "adam", optimizers.ParamLearningRate: 1e-3,
+		// GoMLX's cosine decay of the learning rate over this many steps, to
+		// the minimum rate (0: a constant rate).
+		cosineschedule.ParamPeriodSteps: 0, cosineschedule.ParamMinLearningRate: 0.0,
 	})
 	return ctx
 }

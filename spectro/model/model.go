@@ -13,6 +13,7 @@ import (
 	"github.com/gomlx/gomlx/pkg/ml/layers/activations"
 	"github.com/gomlx/gomlx/pkg/ml/train"
 	"github.com/gomlx/gomlx/pkg/ml/train/optimizers"
+	"github.com/gomlx/gomlx/pkg/ml/train/optimizers/cosineschedule"
 
 	"github.com/spectrogen-go/spectrogen/spectro"
 )
@@ -496,6 +497,7 @@ func modelFn(ctx *context.Context, spec any, inputs []*Node) []*Node {
 		srcPeaks = inputs[1]
 	}
 	g := src.Graph()
+	cosineschedule.New(ctx, g, dtypes.Float32).FromContext().Done() // the learning rate's schedule, if one is set
 	mu, logVar := Encode(ctx, hp, d.From, src, srcPeaks)
 	z := mu
 	if ctx.IsTraining(g) {

@@ -10,6 +10,7 @@ import (
 
 	. "github.com/gomlx/gomlx/pkg/core/graph" //nolint:revive
 	"github.com/gomlx/gomlx/pkg/core/tensors"
+	"github.com/gomlx/gomlx/pkg/ml/train/optimizers"
 
 	"github.com/spectrogen-go/spectrogen/datasets/synth"
 	"github.com/spectrogen-go/spectrogen/spectro"
@@ -359,5 +360,46 @@ func TestInitFromModel(t *testing.T) {
 	if _, err := Train(TrainConfig{OutDir: filepath.Join(root, "c"), Init: a, From: spectro.Raman, To: spectro.Infrared, Steps: 1,
 		TrainPairs: trainP, ValPairs: valP, Log: io.Discard}); err == nil {
 		t.Error("initialising a raman → infrared model from an infrared → raman one was accepted")
+	}
+}
+
+// With cosine_schedule_steps set, the learning rate decays over that many
+// steps towards cosine_schedule_min_learning_rate (GoMLX's cosine schedule);
+// without it, it stays where it was set.
+func TestCosineSchedule(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains two small models")
+	}
+	c := synth.DefaultConfig()
+	c.SpeciesPerClass, c.SamplesPerSpecies = 1, 3
+	col, err := synth.Generate(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		set      string
+		lo, high float64
+	}{
+		{"learning_rate=0.01", 0.01, 0.01},
+		// the 6th step (index 5 of 8) sets 0.001 + 0.009·(1 + cos(5π/8))/2 ≈ 0.00378
+		{"learning_rate=0.01;cosine_schedule_steps=8;cosine_schedule_min_learning_rate=0.001", 0.0037, 0.0039},
+	} {
+		dir := t.TempDir()
+		if _, err := Train(TrainConfig{Collection: col, OutDir: dir, From: spectro.Infrared, To: spectro.Raman, Steps: 6,
+			Settings: tiny + ";" + tc.set, Log: io.Discard}); err != nil {
+			t.Fatal(err)
+		}
+		g, err := Load(dir, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		v := g.ctx.Checked(false).In(optimizers.Scope).GetVariable(optimizers.ParamLearningRate)
+		if v == nil {
+			t.Fatalf("%s: no learning-rate variable in the saved model", tc.set)
+		}
+		lr := float64(tensors.MustCopyFlatData[float32](v.MustValue())[0])
+		if lr < tc.lo-1e-6 || lr > tc.high+1e-6 {
+			t.Errorf("%s: learning rate %g after 6 steps, want [%g, %g]", tc.set, lr, tc.lo, tc.high)
+		}
 	}
 }
