@@ -8,7 +8,6 @@ import (
 
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas64"
-	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/lapack/lapack64"
 	"gonum.org/v1/gonum/mat"
 )
@@ -132,11 +131,7 @@ const gramMinNew = 1e-8
 func (s *solver) factorGram() bool {
 	m := s.n + 1
 	G, R := s.gram, s.R
-	for a := 0; a < m; a++ {
-		for b := a; b < m; b++ {
-			G[a*m+b] = floats.Dot(s.rows[a], s.rows[b])
-		}
-	}
+	gramUpper(s.rows, G)
 	for j := 0; j < m; j++ {
 		for i := 0; i < j; i++ {
 			R[j*m+i] = 0
