@@ -95,6 +95,9 @@ func checkStored(path string) error {
 	if countImages(nb) == 0 {
 		return fmt.Errorf("%s: its stored outputs hold no figure", path)
 	}
+	if err := claimsShown(nb); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
 	return nil
 }
 
@@ -202,6 +205,9 @@ func store(executed, dest string, took time.Duration) error {
 	}
 	if len(tooBig) > 0 {
 		return fmt.Errorf("%s: figures over %d KB: %s", dest, maxImageBytes>>10, strings.Join(tooBig, ", "))
+	}
+	if err := claimsShown(nb); err != nil { // the new outputs must still show what the prose says
+		return fmt.Errorf("%s: %w", dest, err)
 	}
 	meta, _ := nb["metadata"].(map[string]any)
 	if meta == nil {
