@@ -27,6 +27,7 @@ func TestClaimsShown(t *testing.T) {
 		{"not results listed", "Cu Kα (λ = 1.5406 Å), a 5–95% band.<!-- not results: 1.5406, 95% -->", "nothing", ""},
 		{"listed but another missing", "λ = 1.5406 Å gives 0.77.<!-- not results: 1.5406 -->", "r 0.70", "0.77"},
 		{"version numbers are not decimals with two places", "GoMLX v0.26.0", "", ""},
+		{"a figure's script data does not count", "Pearson is 0.441.", `<div id="f"></div><script>let data = [0.441, 0.5];</script>`, "0.441"},
 	} {
 		err := claimsShown(nb(tc.markdown, tc.output))
 		switch {

@@ -27,7 +27,7 @@ const (
 	// longest first, so two at a time finish close together.
 	secondsKey = "seconds"
 	// maxImageBytes bounds each stored figure (PNG bytes, decoded).
-	maxImageBytes = 300 << 10
+	maxImageBytes = 800 << 10 // a 2 × 2 grid of spectra at 150 dpi is about 600 KB
 )
 
 // codeHash is the SHA-256 of the notebook's code cells, in order: markdown

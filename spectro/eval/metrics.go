@@ -67,21 +67,33 @@ func rmse(a, b []float64) float64 {
 // that have one of g's within tol. Counting only g's top n keeps a noisy output
 // from scoring 1. NaN when t has no peak.
 func PeakAgreement(g, t, xs []float64, tol float64, n int) float64 {
-	tp := peaks.TopByProminence(peaks.Find(t, peaks.Options{MinProminence: PeakProminence}), n)
-	if len(tp) == 0 {
+	pairs, measured := LinePairs(g, t, xs, tol, n)
+	if measured == 0 {
 		return math.NaN()
 	}
+	return float64(len(pairs)) / float64(measured)
+}
+
+// LinePairs matches lines as PeakAgreement does: of t's n most prominent
+// peaks (measured), each paired with the nearest of g's n most prominent
+// within tol. It returns the pairs as {measured position, generated
+// position} and how many measured peaks there were: what a parity plot of
+// line positions draws.
+func LinePairs(g, t, xs []float64, tol float64, n int) (pairs [][2]float64, measured int) {
+	tp := peaks.TopByProminence(peaks.Find(t, peaks.Options{MinProminence: PeakProminence}), n)
 	gp := peaks.TopByProminence(peaks.Find(g, peaks.Options{MinProminence: PeakProminence}), n)
-	hit := 0
 	for _, a := range tp {
-		for _, b := range gp {
-			if math.Abs(xs[a.Index]-xs[b.Index]) <= tol {
-				hit++
-				break
+		best, bestD := -1, math.Inf(1)
+		for j, b := range gp {
+			if d := math.Abs(xs[a.Index] - xs[b.Index]); d <= tol && d < bestD {
+				best, bestD = j, d
 			}
 		}
+		if best >= 0 {
+			pairs = append(pairs, [2]float64{xs[a.Index], xs[gp[best].Index]})
+		}
 	}
-	return float64(hit) / float64(len(tp))
+	return pairs, len(tp)
 }
 
 // Summary is the protocol's report of a set of scores: means (NaN-free) and the

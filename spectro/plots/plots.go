@@ -83,11 +83,11 @@ func Overlay(title string, series ...Series) (*plot.Plot, error) {
 	p := plot.New()
 	labels := 0 // legend entries
 	p.Title.Text = title
-	p.Y.Label.Text = "Intensity (a.u.)"
 	if len(series) == 0 {
 		return nil, fmt.Errorf("plots.Overlay %q: no series", title)
 	}
 	SetXLabel(p, series[0].Spectrum.Modality)
+	p.Y.Label.Text = YLabel(series[0].Spectrum)
 	p.Y.Tick.Marker = AxisTicks{}
 	for i, s := range series {
 		c := ColorFor(s.Label, i)
@@ -163,6 +163,19 @@ func SetXLabel(p *plot.Plot, m spectro.Modality) {
 	p.X.Tick.Marker = AxisTicks{}
 }
 
+// YLabel is the quantity on a spectrum's y axis: transmittance when its file
+// says so (YUNITS), absorbance for other infrared spectra (RRUFF's infrared
+// files are absorbance), intensity otherwise.
+func YLabel(s *spectro.Spectrum) string {
+	if strings.Contains(strings.ToLower(s.Meta.Extra["YUNITS"]), "transmit") {
+		return "Transmittance"
+	}
+	if s.Modality == spectro.Infrared {
+		return "Absorbance (a.u.)"
+	}
+	return "Intensity (a.u.)"
+}
+
 // AxisTicks labels a spectrum's x axis the way spectroscopists read it:
 // round values (every 200 cm⁻¹ of a Raman axis, 500 of a mid-infrared one,
 // 10° 2θ) with four or five minor ticks between, integers printed as
@@ -230,6 +243,11 @@ func withAlpha(c color.Color, a uint8) color.Color {
 	return color.NRGBA{uint8(r >> 8), uint8(g >> 8), uint8(b >> 8), a}
 }
 
+// DPI is the resolution of PNG figures: print resolution, so a figure from a
+// notebook or the demo can go into a handout as it is (SVG, from the same
+// code, scales to any size: WriteFile with a .svg name, or Grid("svg", …)).
+var DPI = 150
+
 // Size of a rendered panel.
 const (
 	PanelWidth  = 6 * vg.Inch
@@ -295,7 +313,7 @@ type encoder interface {
 func newCanvas(format string, w, h vg.Length) (encoder, error) {
 	switch format {
 	case "png":
-		return vgimg.PngCanvas{Canvas: vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(96))}, nil
+		return vgimg.PngCanvas{Canvas: vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(DPI))}, nil
 	case "svg":
 		return vgsvg.New(w, h), nil
 	}

@@ -44,7 +44,7 @@ func TestOverlayPNGAndSVG(t *testing.T) {
 	if err != nil {
 		t.Fatalf("not a PNG: %v", err)
 	}
-	if cfg.Width != 2*576 || cfg.Height != 336 { // two 6×3.5 inch panels at 96 dpi
+	if cfg.Width != 2*900 || cfg.Height != 525 { // two 6×3.5 inch panels at 150 dpi
 		t.Errorf("PNG is %dx%d", cfg.Width, cfg.Height)
 	}
 	svg, err := Row("svg", p)
