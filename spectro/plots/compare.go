@@ -5,17 +5,20 @@ import (
 	"image/color"
 	"math"
 	"sort"
+	"strings"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
 )
 
-// Parity draws generated against measured line positions (pairs of
-// {measured, generated}, e.g. from eval.LinePairs) with the diagonal and the
-// matching tolerance either side of it; the title gains the pairs' count and
-// their median shift (generated − measured), which it also returns. A model
-// that puts lines 20 cm⁻¹ off shows as a cloud beside the diagonal.
+// Parity is a parity plot of line positions (pairs of {measured,
+// generated}, e.g. from eval.LinePairs) drawn as the shift, generated −
+// measured, against the measured position: the diagonal laid flat, so a
+// displacement of 15 cm⁻¹ on a 1,500 cm⁻¹ axis shows, with zero and the
+// matching tolerance either side. The title gains the pairs' count and their
+// median shift, which it also returns.
 func Parity(title, axis string, pairs [][2]float64, tol float64) (*plot.Plot, float64, error) {
 	if len(pairs) == 0 {
 		return nil, math.NaN(), fmt.Errorf("plots.Parity %q: no matched lines", title)
@@ -24,30 +27,35 @@ func Parity(title, axis string, pairs [][2]float64, tol float64) (*plot.Plot, fl
 	pts := make(plotter.XYs, len(pairs))
 	lo, hi := math.Inf(1), math.Inf(-1)
 	for i, pr := range pairs {
-		pts[i] = plotter.XY{X: pr[0], Y: pr[1]}
 		shifts[i] = pr[1] - pr[0]
-		lo, hi = math.Min(lo, math.Min(pr[0], pr[1])), math.Max(hi, math.Max(pr[0], pr[1]))
+		pts[i] = plotter.XY{X: pr[0], Y: shifts[i]}
+		lo, hi = math.Min(lo, pr[0]), math.Max(hi, pr[0])
 	}
-	sort.Float64s(shifts)
-	median := shifts[len(shifts)/2]
-	if len(shifts)%2 == 0 {
-		median = (shifts[len(shifts)/2-1] + shifts[len(shifts)/2]) / 2
+	sorted := append([]float64(nil), shifts...)
+	sort.Float64s(sorted)
+	median := sorted[len(sorted)/2]
+	if len(sorted)%2 == 0 {
+		median = (sorted[len(sorted)/2-1] + sorted[len(sorted)/2]) / 2
 	}
-	pad := math.Max(tol, 0.03*(hi-lo))
+	pad := 0.03 * math.Max(hi-lo, tol)
 	lo, hi = lo-pad, hi+pad
 	p := plot.New()
 	p.Title.Text = fmt.Sprintf("%s: %d lines, median shift %+.1f", title, len(pairs), median)
-	p.X.Label.Text, p.Y.Label.Text = "measured "+axis, "generated "+axis
+	unit := ""
+	if i := strings.LastIndex(axis, "("); i >= 0 {
+		unit = " " + axis[i:] // "(cm⁻¹)"
+	}
+	p.X.Label.Text, p.Y.Label.Text = "measured "+axis, "generated − measured"+unit
 	p.X.Tick.Marker, p.Y.Tick.Marker = AxisTicks{}, AxisTicks{}
-	diag, err := plotter.NewLine(plotter.XYs{{X: lo, Y: lo}, {X: hi, Y: hi}})
+	zero, err := plotter.NewLine(plotter.XYs{{X: lo, Y: 0}, {X: hi, Y: 0}})
 	if err != nil {
 		return nil, median, err
 	}
-	diag.Color = color.Gray{Y: 90}
-	p.Add(diag)
-	p.Legend.Add("same position", diag)
+	zero.Color = color.Gray{Y: 90}
+	p.Add(zero)
+	p.Legend.Add("same position", zero)
 	for i, off := range []float64{-tol, tol} {
-		l, err := plotter.NewLine(plotter.XYs{{X: lo, Y: lo + off}, {X: hi, Y: hi + off}})
+		l, err := plotter.NewLine(plotter.XYs{{X: lo, Y: off}, {X: hi, Y: off}})
 		if err != nil {
 			return nil, median, err
 		}
@@ -62,14 +70,13 @@ func Parity(title, axis string, pairs [][2]float64, tol float64) (*plot.Plot, fl
 	if err != nil {
 		return nil, median, err
 	}
-	sc.Color, sc.Radius = withAlpha(Palette[0], 160), vg.Points(2.2)
+	sc.GlyphStyle = draw.GlyphStyle{Color: withAlpha(Palette[0], 170), Radius: vg.Points(2.4), Shape: draw.CircleGlyph{}}
 	p.Add(sc)
 	p.Legend.Add("a measured line and its generated match", sc)
-	// Top left, over the triangle far above the diagonal, which stays empty
-	// unless the model is far off: the axes stay square.
-	p.Legend.Top, p.Legend.Left = true, true
 	p.Add(plotter.NewGrid())
-	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = lo, hi, lo, hi // square, whatever the tolerance lines reach
+	p.X.Min, p.X.Max = lo, hi
+	p.Y.Min, p.Y.Max = -1.15*tol, 1.15*tol
+	placeLegend(p, 3)
 	return p, median, nil
 }
 
@@ -113,7 +120,7 @@ func Paired(title, xLabel, yLabel string, x, y []float64) (*plot.Plot, int, erro
 	if err != nil {
 		return nil, wins, err
 	}
-	sc.Color, sc.Radius = withAlpha(Palette[0], 160), vg.Points(2.2)
+	sc.GlyphStyle = draw.GlyphStyle{Color: withAlpha(Palette[0], 170), Radius: vg.Points(2.4), Shape: draw.CircleGlyph{}}
 	p.Add(sc)
 	p.Add(plotter.NewGrid())
 	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = lo, hi, lo, hi

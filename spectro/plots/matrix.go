@@ -3,6 +3,7 @@ package plots
 import (
 	"fmt"
 	"image/color"
+	"math"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/palette"
@@ -122,5 +123,40 @@ func Bars(title, yLabel string, groups []string, values map[string][]float64, or
 	p.NominalX(groups...)
 	placeLegend(p, labels)
 	p.Add(plotter.NewGrid())
+	if share := allIn(values, 0, 1); share {
+		// A share or an accuracy: the axis is labelled to 1 and no further
+		// (the room placeLegend made above it holds the legend only).
+		p.Y.Min = 0
+		p.Y.Tick.Marker = upTo{plot.DefaultTicks{}, 1}
+	}
 	return p, nil
+}
+
+// allIn reports whether every value lies in [lo, hi].
+func allIn(values map[string][]float64, lo, hi float64) bool {
+	for _, v := range values {
+		for _, x := range v {
+			if !(x >= lo && x <= hi) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// upTo is a ticker that marks nothing above max.
+type upTo struct {
+	plot.Ticker
+	max float64
+}
+
+// Ticks implements plot.Ticker.
+func (u upTo) Ticks(lo, hi float64) []plot.Tick {
+	var out []plot.Tick
+	for _, t := range u.Ticker.Ticks(lo, math.Min(hi, u.max)) {
+		if t.Value <= u.max+1e-9 {
+			out = append(out, t)
+		}
+	}
+	return out
 }
