@@ -42,27 +42,27 @@ import (
 // the step (an active set), the others are projected onto the bounds.
 // Optionally each step gets geodesic acceleration (Options.Geodesic).
 type solver struct {
-	pr      *problem
-	o       Options
-	n, N    int
-	q       []float64
-	ssr     float64
-	rows    [][]float64    // the rows of raw
-	R       []float64      // R of [J r] ((n+1) × (n+1), row-major, upper triangle), from either path
-	gram    []float64      // Gram matrix scratch
-	lq      bool           // the last factor ran the LQ path (raw holds Q's reflectors)
-	Jt      [][]float64    // Jᵀ, a row per free parameter: rows[:n]
-	raw     blas64.General // [J r]ᵀ ((n+1) × N), factored in place as L·Q
+	pr   *problem
+	o    Options
+	n, N int
+	q    []float64
+	ssr  float64
+	rows [][]float64    // the rows of raw
+	R    []float64      // R of [J r] ((n+1) × (n+1), row-major, upper triangle), from either path
+	gram []float64      // Gram matrix scratch
+	lq   bool           // the last factor ran the LQ path (raw holds Q's reflectors)
+	Jt   [][]float64    // Jᵀ, a row per free parameter: rows[:n]
+	raw  blas64.General // [J r]ᵀ ((n+1) × N), factored in place as L·Q
 	// the same at the trial point: J is evaluated with every trial's
 	// residuals (nearly every step is accepted), and the two swap on success
 	trialRaw  blas64.General
 	trialRows [][]float64
-	r, rt   []float64      // residuals at q, at the trial point
-	g, c    []float64      // Jᵀr, (Qᵀr)[:n]
-	D, norm []float64      // scaling, column norms
-	tau     []float64
-	work    []float64
-	free    []int
+	r, rt     []float64 // residuals at q, at the trial point
+	g, c      []float64 // Jᵀr, (Qᵀr)[:n]
+	D, norm   []float64 // scaling, column norms
+	tau       []float64
+	work      []float64
+	free      []int
 	// the small damped system and its factorisation at the last λ solved
 	sbuf, rbuf *mat.Dense
 	small      mat.QR
