@@ -12,6 +12,7 @@ import (
 	"github.com/gomlx/gomlx/pkg/ml/layers"
 	"github.com/gomlx/gomlx/pkg/ml/layers/activations"
 	"github.com/gomlx/gomlx/pkg/ml/train"
+	"github.com/gomlx/gomlx/pkg/ml/train/metrics"
 	"github.com/gomlx/gomlx/pkg/ml/train/optimizers"
 	"github.com/gomlx/gomlx/pkg/ml/train/optimizers/cosineschedule"
 
@@ -535,7 +536,32 @@ func modelFn(ctx *context.Context, spec any, inputs []*Node) []*Node {
 		self, _ := Decode(ctx, hp, z, d.From, src.Shape().Dimensions[1], selfAnchors, nil)
 		train.AddLoss(ctx, Mul(cst(g, hp.selfW), ReduceAllMean(reconstruction(self, src, hp.pearsonW))))
 	}
-	return []*Node{gen, lines.Centers}
+	return []*Node{gen, lines.Centers, kl} // kl [B]: for the loss terms' metric (termMetrics)
+}
+
+// termMetrics are the validation metrics behind Summary.History: the loss's
+// reconstruction, peak-table and KL terms, each unweighted, means over the
+// validation pairs (predictions as modelFn returns them, labels as lossFn
+// reads them).
+func termMetrics(hp hparams) []metrics.Interface {
+	mean := func(name string, f func(labels, predictions []*Node) *Node) metrics.Interface {
+		return metrics.NewMeanMetric(name, name, "loss term", func(_ *context.Context, labels, predictions []*Node) *Node {
+			return ReduceAllMean(f(labels, predictions))
+		}, nil)
+	}
+	return []metrics.Interface{
+		mean("reconstruction", func(l, p []*Node) *Node { return reconstruction(p[0], l[0], hp.pearsonW) }),
+		mean("peak term", func(l, p []*Node) *Node { return chamfer(p[1], l[1], l[2]) }),
+		mean("kl", func(_, p []*Node) *Node { return p[2] }),
+	}
+}
+
+// beta is the KL weight at a step: linear warm-up to kl_weight (klWeight's rule).
+func (hp hparams) beta(step int) float64 {
+	if hp.klWarmup <= 0 {
+		return hp.klWeight
+	}
+	return hp.klWeight * math.Min(float64(step)/hp.klWarmup, 1)
 }
 
 // lossFn is the target's reconstruction plus the peak-table term.

@@ -403,3 +403,37 @@ func TestCosineSchedule(t *testing.T) {
 		}
 	}
 }
+
+// The training summary's history holds the validation loss and its terms at
+// each evaluation, and the terms add up to the loss: reconstruction +
+// peak_weight·peak + β·KL, with β warming up as kl_warmup_steps says.
+func TestLossTermsHistory(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains a small model")
+	}
+	c := synth.DefaultConfig()
+	c.SpeciesPerClass, c.SamplesPerSpecies = 1, 3
+	col, err := synth.Generate(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	trainP, valP := SplitPairs(col.Pairs(spectro.Infrared, spectro.Raman), "species", 0.3, 1)
+	sum, err := Train(TrainConfig{OutDir: t.TempDir(), From: spectro.Infrared, To: spectro.Raman, Steps: 6,
+		Settings: tiny + ";kl_weight=0.01;self_weight=0", TrainPairs: trainP, ValPairs: valP, Log: io.Discard})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sum.History) != 3 { // eval_every=2 in tiny
+		t.Fatalf("%d evaluations in the history, want 3: %+v", len(sum.History), sum.History)
+	}
+	for _, h := range sum.History {
+		want := 0.01 * math.Min(float64(h.Step)/4, 1) // kl_warmup_steps=4 in tiny
+		if math.Abs(h.Beta-want) > 1e-12 {
+			t.Errorf("step %d: β %g, want %g", h.Step, h.Beta, want)
+		}
+		total := float64(h.Reconstruction) + h.PeakWeight*float64(h.Peak) + h.Beta*float64(h.KL)
+		if math.Abs(total-float64(h.Loss)) > 1e-3*math.Abs(float64(h.Loss)) {
+			t.Errorf("step %d: terms add up to %g, the loss is %g (%+v)", h.Step, total, h.Loss, h)
+		}
+	}
+}

@@ -86,7 +86,7 @@ func TrainShared(cfg TrainConfig) (*Generator, error) {
 
 // sharedModelKey names a training configuration and its data.
 func sharedModelKey(cfg TrainConfig) (string, error) {
-	if cfg.Data != "" || cfg.Augment != nil || cfg.References != nil || cfg.Init != "" || cfg.OnStep != nil {
+	if cfg.Augment != nil || cfg.References != nil || cfg.Init != "" || cfg.OnStep != nil {
 		return "", fmt.Errorf("TrainShared takes in-memory pairs or a collection, without augmenting data, references, an initial model or a step callback")
 	}
 	h := sha256.New()

@@ -55,8 +55,8 @@ func TestTrainSharedTrainsOnce(t *testing.T) {
 	if c.Info.Training.Steps == a.Info.Training.Steps {
 		t.Errorf("a 6-step configuration gave the 4-step model")
 	}
-	if _, err := TrainShared(TrainConfig{Data: "somewhere"}); err == nil {
-		t.Error("a data folder: want an error (TrainShared takes data in memory)")
+	if _, err := TrainShared(TrainConfig{Init: "somewhere"}); err == nil {
+		t.Error("a model to start from: want an error (a shared model is trained from scratch)")
 	}
 }
 

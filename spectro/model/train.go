@@ -31,8 +31,10 @@ import (
 
 // TrainConfig says what to train on and where to keep it.
 type TrainConfig struct {
-	Data       string                 // folder of spectra in any layout samples.LoadDir reads; "" for the synthetic dataset
-	Collection *collection.Collection // already loaded samples (instead of Data)
+	// Collection is the samples to pair and split (datasets/samples.Load
+	// reads a folder or zip of files into one; datasets/synth.Generate makes
+	// the synthetic dataset), unless TrainPairs are given.
+	Collection *collection.Collection
 	From, To   spectro.Modality
 	// Modalities, if two or more, makes a multi-modal model: one latent
 	// space, an encoder and a decoder per modality, trained on every direction
@@ -96,6 +98,24 @@ type Summary struct {
 	Stopped      string        `json:"stopped"`
 	Backend      string        `json:"backend"`
 	NTrain, NVal int           `json:"-"`
+	// History is the loss and its terms on the validation pairs at each
+	// evaluation (every eval_every steps): what notebook 03 draws.
+	History []LossTerms `json:"history,omitempty"`
+}
+
+// LossTerms is the validation loss at one step and the terms it is the sum
+// of: the reconstruction (MSE + pearson_weight·(1 − r)), the peak-table
+// term times peak_weight, and the KL divergence times β, which warms up
+// from 0 over kl_warmup_steps (the source's self-reconstruction and the
+// latent alignment, when on, make up the rest). Unweighted values too.
+type LossTerms struct {
+	Step           int           `json:"step"`
+	Loss           spectro.Float `json:"loss"`
+	Reconstruction spectro.Float `json:"reconstruction"`
+	Peak           spectro.Float `json:"peak"`        // the Chamfer distance, unweighted
+	PeakWeight     float64       `json:"peak_weight"` //
+	KL             spectro.Float `json:"kl"`          // unweighted
+	Beta           float64       `json:"beta"`        // the KL's weight at this step
 }
 
 // Info is model.json: what the model translates, on what grids, and what it
@@ -336,7 +356,7 @@ func Train(cfg TrainConfig) (sum *Summary, err error) {
 			}
 		}
 	}
-	trainer := train.NewTrainer(b, ctx, modelFn, lossFn(ctx), optimizers.FromContext(ctx), nil, nil)
+	trainer := train.NewTrainer(b, ctx, modelFn, lossFn(ctx), optimizers.FromContext(ctx), nil, termMetrics(hp))
 	loop := train.NewLoop(trainer)
 	steps := context.GetParamOr(ctx, ParamSteps, 1500)
 	start := int(optimizers.GetGlobalStep(ctx))
@@ -424,6 +444,11 @@ func Train(cfg TrainConfig) (sum *Summary, err error) {
 				return err
 			}
 			sum.ValLoss = spectro.Float(scalar(res[0]))
+			if len(res) >= 5 { // the loss with and without the added terms, then termMetrics
+				sum.History = append(sum.History, LossTerms{Step: step, Loss: sum.ValLoss,
+					Reconstruction: spectro.Float(scalar(res[2])), Peak: spectro.Float(scalar(res[3])), PeakWeight: hp.peakW,
+					KL: spectro.Float(scalar(res[4])), Beta: hp.beta(step)})
+			}
 			if sum.ValLoss < sum.BestValLoss {
 				sum.BestValLoss, sum.BestStep, sinceBest = sum.ValLoss, step, 0
 			} else {
