@@ -9,7 +9,6 @@ import (
 
 	"github.com/gomlx/gomlx/pkg/ml/context"
 
-	"github.com/spectrogen-go/spectrogen/datasets/synth"
 	"github.com/spectrogen-go/spectrogen/spectro"
 )
 
@@ -20,12 +19,7 @@ func TestBundle(t *testing.T) {
 	if testing.Short() {
 		t.Skip("trains two small models")
 	}
-	c := synth.DefaultConfig()
-	c.SpeciesPerClass, c.SamplesPerSpecies = 1, 3
-	col, err := synth.Generate(c)
-	if err != nil {
-		t.Fatal(err)
-	}
+	col := smallCollection(t)
 	root := t.TempDir()
 	var dirs []string
 	for _, d := range []Direction{{spectro.Infrared, spectro.Raman}, {spectro.XRD, spectro.Infrared}} {

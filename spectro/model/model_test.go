@@ -75,12 +75,7 @@ func TestGenerationRendersAsTraining(t *testing.T) {
 	if testing.Short() {
 		t.Skip("trains a small model")
 	}
-	c := synth.DefaultConfig()
-	c.SpeciesPerClass, c.SamplesPerSpecies = 1, 3
-	col, err := synth.Generate(c)
-	if err != nil {
-		t.Fatal(err)
-	}
+	col := smallCollection(t)
 	for _, set := range []string{"anchors=true;template=true;baseline=4", "anchors=true;retrieval_k=3;retrieval_blend=true;residual=true"} {
 		dir := t.TempDir()
 		if _, err := Train(TrainConfig{Collection: col, OutDir: dir, From: spectro.Infrared, To: spectro.Raman, Steps: 6,
@@ -159,15 +154,23 @@ func TestRenderGradient(t *testing.T) {
 }
 
 // tiny is a small, fast configuration for tests.
-const tiny = "dropout=0;hidden=32;hidden2=16;latent_dim=4;peaks=6;in_peaks=4;batch_size=8;eval_every=2;checkpoint_every=2;kl_warmup_steps=4"
-
-func tinyData(t *testing.T) (trainP, valP []collection.Pair) {
+// smallCollection is the synthetic dataset at one species per class and
+// three samples each: enough pairs for the tests that train small models.
+func smallCollection(t *testing.T) *collection.Collection {
+	t.Helper()
 	c := synth.DefaultConfig()
 	c.SpeciesPerClass, c.SamplesPerSpecies = 1, 3
 	col, err := synth.Generate(c)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return col
+}
+
+const tiny = "dropout=0;hidden=32;hidden2=16;latent_dim=4;peaks=6;in_peaks=4;batch_size=8;eval_every=2;checkpoint_every=2;kl_warmup_steps=4"
+
+func tinyData(t *testing.T) (trainP, valP []collection.Pair) {
+	col := smallCollection(t)
 	return SplitPairs(col.Pairs(spectro.Infrared, spectro.Raman), "species", 0.3, 1)
 }
 
@@ -370,12 +373,7 @@ func TestCosineSchedule(t *testing.T) {
 	if testing.Short() {
 		t.Skip("trains two small models")
 	}
-	c := synth.DefaultConfig()
-	c.SpeciesPerClass, c.SamplesPerSpecies = 1, 3
-	col, err := synth.Generate(c)
-	if err != nil {
-		t.Fatal(err)
-	}
+	col := smallCollection(t)
 	for _, tc := range []struct {
 		set      string
 		lo, high float64
@@ -411,12 +409,7 @@ func TestLossTermsHistory(t *testing.T) {
 	if testing.Short() {
 		t.Skip("trains a small model")
 	}
-	c := synth.DefaultConfig()
-	c.SpeciesPerClass, c.SamplesPerSpecies = 1, 3
-	col, err := synth.Generate(c)
-	if err != nil {
-		t.Fatal(err)
-	}
+	col := smallCollection(t)
 	trainP, valP := SplitPairs(col.Pairs(spectro.Infrared, spectro.Raman), "species", 0.3, 1)
 	sum, err := Train(TrainConfig{OutDir: t.TempDir(), From: spectro.Infrared, To: spectro.Raman, Steps: 6,
 		Settings: tiny + ";kl_weight=0.01;self_weight=0", TrainPairs: trainP, ValPairs: valP, Log: io.Discard})

@@ -6,18 +6,12 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/spectrogen-go/spectrogen/datasets/synth"
 	"github.com/spectrogen-go/spectrogen/spectro"
 	"github.com/spectrogen-go/spectrogen/spectro/collection"
 )
 
 func tinyCollection(t *testing.T) *collection.Collection {
-	c := synth.DefaultConfig()
-	c.SpeciesPerClass, c.SamplesPerSpecies = 1, 3
-	col, err := synth.Generate(c)
-	if err != nil {
-		t.Fatal(err)
-	}
+	col := smallCollection(t)
 	return col
 }
 
