@@ -20,6 +20,7 @@ func Curves(title, xLabel, yLabel string, cs ...Curve) (*plot.Plot, error) {
 	p := plot.New()
 	labels := 0 // legend entries
 	p.Title.Text, p.X.Label.Text, p.Y.Label.Text = title, xLabel, yLabel
+	p.X.Tick.Marker, p.Y.Tick.Marker = AxisTicks{}, AxisTicks{} // round values: steps 0, 100, 200, …
 	for i, c := range cs {
 		var pts plotter.XYs
 		for j := range c.X {
@@ -90,6 +91,7 @@ func Scatter(title, xLabel, yLabel string, groups map[string][][2]float64, order
 	p := plot.New()
 	labels := 0 // legend entries
 	p.Title.Text, p.X.Label.Text, p.Y.Label.Text = title, xLabel, yLabel
+	p.X.Tick.Marker, p.Y.Tick.Marker = AxisTicks{}, AxisTicks{}
 	for i, name := range order {
 		var pts plotter.XYs
 		for _, xy := range groups[name] {
