@@ -15,7 +15,7 @@ import (
 type GuessOptions struct {
 	MaxPeaks      int     // at most this many peaks, the most prominent (default 8)
 	MinProminence float64 // relative to the signal's range (default 0.02)
-	Baseline      int     // baseline order: −1 none, 0 constant, 1 linear (default), 2 ...
+	Baseline      int     // baseline order: −1 none, 0 a constant (the zero value), 1 linear, 2 ...
 	NoBaseline    bool    // shorthand for Baseline = −1
 	// AddPeaks makes FitBest and FitBatch refine each fit with AddPeaks:
 	// peaks where the residual still stands above the noise, each kept only
