@@ -106,7 +106,7 @@ func (g *Generator) For(from, to spectro.Modality) (*Generator, error) {
 	}
 	if !g.hp.knows(d) {
 		if len(g.hp.modalities) == 0 {
-			return nil, fmt.Errorf("this model translates %s only, not %s (train with --modalities for a multi-modal model)", g.hp.main(), d)
+			return nil, fmt.Errorf("this model translates %s only, not %s (a multi-modal model, trained with the modalities hyperparameter, translates among several)", g.hp.main(), d)
 		}
 		return nil, fmt.Errorf("this model knows %s; it cannot translate %s", joinModalities(g.hp.modalities, ", "), d)
 	}

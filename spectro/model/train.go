@@ -204,11 +204,11 @@ func Train(cfg TrainConfig) (sum *Summary, err error) {
 			// optimizer and step count from zero.
 			initCkpt := filepath.Join(cfg.Init, "checkpoints")
 			if !hasCheckpoint(initCkpt) {
-				return nil, fmt.Errorf("--init %s: no trained model there", cfg.Init)
+				return nil, fmt.Errorf("the initial model %s (Init): no trained model there", cfg.Init)
 			}
 			quarantineBrokenCheckpoints(initCkpt)
 			if _, err := checkpoints.Load(ctx).Dir(initCkpt).Immediate().Done(); err != nil {
-				return nil, fmt.Errorf("--init %s: %w", cfg.Init, err)
+				return nil, fmt.Errorf("the initial model %s (Init): %w", cfg.Init, err)
 			}
 			if err := optimizers.FromContext(ctx).Clear(ctx); err != nil {
 				return nil, err
@@ -233,7 +233,7 @@ func Train(cfg TrainConfig) (sum *Summary, err error) {
 		}
 		if cfg.Settings != "" {
 			if _, err := commandline.ParseContextSettings(ctx, cfg.Settings); err != nil {
-				return nil, fmt.Errorf("--set %q: %w", cfg.Settings, err)
+				return nil, fmt.Errorf("hyperparameters %q (Settings): %w", cfg.Settings, err)
 			}
 		}
 		if err := ctx.SetRNGStateFromSeed(int64(context.GetParamOr(ctx, ParamSeed, 1))); err != nil {
@@ -269,7 +269,7 @@ func Train(cfg TrainConfig) (sum *Summary, err error) {
 		// On resume, --set changes training hyperparameters (learning_rate, ...);
 		// changing the architecture of a trained model is refused by GoMLX.
 		if _, err := commandline.ParseContextSettings(ctx, cfg.Settings); err != nil {
-			return nil, fmt.Errorf("--set %q: %w", cfg.Settings, err)
+			return nil, fmt.Errorf("hyperparameters %q (Settings): %w", cfg.Settings, err)
 		}
 	}
 	if cfg.Steps > 0 {
@@ -283,10 +283,10 @@ func Train(cfg TrainConfig) (sum *Summary, err error) {
 		return nil, err
 	}
 	if resumed && ((cfg.From != "" && cfg.From != hp.from) || (cfg.To != "" && cfg.To != hp.to)) {
-		return nil, fmt.Errorf("%s holds a %s → %s model; asked for %s → %s (use another --out folder)", cfg.OutDir, hp.from, hp.to, cfg.From, cfg.To)
+		return nil, fmt.Errorf("%s holds a %s → %s model; asked for %s → %s (train into another folder)", cfg.OutDir, hp.from, hp.to, cfg.From, cfg.To)
 	}
 	if !resumed && cfg.Init != "" && ((cfg.From != "" && cfg.From != hp.from) || (cfg.To != "" && cfg.To != hp.to)) {
-		return nil, fmt.Errorf("--init %s holds a %s → %s model; asked for %s → %s", cfg.Init, hp.from, hp.to, cfg.From, cfg.To)
+		return nil, fmt.Errorf("the initial model %s (Init) is a %s → %s model; asked for %s → %s", cfg.Init, hp.from, hp.to, cfg.From, cfg.To)
 	}
 	seed := uint64(context.GetParamOr(ctx, ParamSeed, 1))
 
