@@ -52,8 +52,11 @@ func TestLayering(t *testing.T) {
 			[]string{"datasets"},
 			map[string]string{
 				"spectro/cmd/spectrogen": "the command wires the layers together",
-				"spectro/pretrained":     "its synthetic fixture generates the synthetic dataset and the library reader uses the formats",
+				"spectro/experiment":     "experiments put the data layer and the model together",
 			}},
+		{"the shipped models and libraries are data of their own, not experiments",
+			[]string{"spectro/pretrained"},
+			[]string{"datasets", "spectro/experiment", "spectro/cmd"}, nil},
 		{"the model does not read files",
 			[]string{"spectro/model"},
 			[]string{"datasets", "spectro/pretrained", "spectro/cmd"}, nil},

@@ -1,4 +1,9 @@
-package pretrained
+// Package experiment is the layer above the model and the data layer:
+// experiments that put data, models and the evaluation protocol together.
+// It holds the synthetic infrared → Raman model the notebooks share
+// (Synthetic), trained on the embedded synthetic dataset — a fixture, not a
+// shipped model (those are in spectro/pretrained).
+package experiment
 
 import (
 	"io"
@@ -31,12 +36,20 @@ func Synthetic() (*SyntheticModel, error) {
 	if err != nil {
 		return nil, err
 	}
-	trainP, testP := model.SplitPairs(col.Pairs(spectro.Infrared, spectro.Raman), "species", 0.2, 7)
-	fitP, valP := model.SplitPairs(trainP, "species", 0.15, 8)
+	trainP, testP, fitP, valP := syntheticSplit(col)
 	g, err := model.TrainShared(model.TrainConfig{From: spectro.Infrared, To: spectro.Raman, Steps: SyntheticSteps,
 		TrainPairs: fitP, ValPairs: valP, Settings: "eval_every=100;checkpoint_every=1000", Log: io.Discard})
 	if err != nil {
 		return nil, err
 	}
 	return &SyntheticModel{Generator: g, Collection: col, Train: trainP, Test: testP}, nil
+}
+
+// syntheticSplit is Synthetic's split of the infrared → Raman pairs: the test
+// pairs are every pair of a fifth of the species, and the rest (train) is
+// split again by species into the pairs fitted (fit) and validated on (val).
+func syntheticSplit(col *collection.Collection) (train, test, fit, val []collection.Pair) {
+	train, test = model.SplitPairs(col.Pairs(spectro.Infrared, spectro.Raman), "species", 0.2, 7)
+	fit, val = model.SplitPairs(train, "species", 0.15, 8)
+	return train, test, fit, val
 }
