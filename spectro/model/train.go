@@ -113,7 +113,7 @@ type LossTerms struct {
 	Loss           spectro.Float `json:"loss"`
 	Reconstruction spectro.Float `json:"reconstruction"`
 	Peak           spectro.Float `json:"peak"`        // the Chamfer distance, unweighted
-	PeakWeight     float64       `json:"peak_weight"` //
+	PeakWeight     float64       `json:"peak_weight"` // the Chamfer distance's weight in the loss
 	KL             spectro.Float `json:"kl"`          // unweighted
 	Beta           float64       `json:"beta"`        // the KL's weight at this step
 }

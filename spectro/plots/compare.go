@@ -47,30 +47,26 @@ func Parity(title, axis string, pairs [][2]float64, tol float64) (*plot.Plot, fl
 	}
 	p.X.Label.Text, p.Y.Label.Text = "measured "+axis, "generated − measured"+unit
 	p.X.Tick.Marker, p.Y.Tick.Marker = AxisTicks{}, AxisTicks{}
-	zero, err := plotter.NewLine(plotter.XYs{{X: lo, Y: 0}, {X: hi, Y: 0}})
+	zero, err := referenceLine(lo, 0, hi, 0, false)
 	if err != nil {
 		return nil, median, err
 	}
-	zero.Color = color.Gray{Y: 90}
 	p.Add(zero)
 	p.Legend.Add("same position", zero)
 	for i, off := range []float64{-tol, tol} {
-		l, err := plotter.NewLine(plotter.XYs{{X: lo, Y: off}, {X: hi, Y: off}})
+		l, err := referenceLine(lo, off, hi, off, true)
 		if err != nil {
 			return nil, median, err
 		}
-		l.Color = color.Gray{Y: 160}
-		l.Dashes = []vg.Length{vg.Points(3), vg.Points(2)}
 		p.Add(l)
 		if i == 0 {
 			p.Legend.Add(fmt.Sprintf("± %g (the match tolerance)", tol), l)
 		}
 	}
-	sc, err := plotter.NewScatter(pts)
+	sc, err := itemPoints(pts)
 	if err != nil {
 		return nil, median, err
 	}
-	sc.GlyphStyle = draw.GlyphStyle{Color: withAlpha(Palette[0], 170), Radius: vg.Points(2.4), Shape: draw.CircleGlyph{}}
 	p.Add(sc)
 	p.Legend.Add("a measured line and its generated match", sc)
 	p.Add(plotter.NewGrid())
@@ -110,19 +106,42 @@ func Paired(title, xLabel, yLabel string, x, y []float64) (*plot.Plot, int, erro
 	p.Title.Text = fmt.Sprintf("%s: above the diagonal on %d of %d", title, wins, n)
 	p.X.Label.Text, p.Y.Label.Text = xLabel, yLabel
 	p.X.Tick.Marker, p.Y.Tick.Marker = AxisTicks{}, AxisTicks{}
-	diag, err := plotter.NewLine(plotter.XYs{{X: lo, Y: lo}, {X: hi, Y: hi}})
+	diag, err := referenceLine(lo, lo, hi, hi, false)
 	if err != nil {
 		return nil, wins, err
 	}
-	diag.Color = color.Gray{Y: 90}
 	p.Add(diag)
-	sc, err := plotter.NewScatter(pts)
+	sc, err := itemPoints(pts)
 	if err != nil {
 		return nil, wins, err
 	}
-	sc.GlyphStyle = draw.GlyphStyle{Color: withAlpha(Palette[0], 170), Radius: vg.Points(2.4), Shape: draw.CircleGlyph{}}
 	p.Add(sc)
 	p.Add(plotter.NewGrid())
 	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = lo, hi, lo, hi
 	return p, wins, nil
+}
+
+// referenceLine is a grey line from (x0, y0) to (x1, y1) that data are read
+// against: solid and dark (a diagonal, zero), or dashed and light (a bound).
+func referenceLine(x0, y0, x1, y1 float64, dashed bool) (*plotter.Line, error) {
+	l, err := plotter.NewLine(plotter.XYs{{X: x0, Y: y0}, {X: x1, Y: y1}})
+	if err != nil {
+		return nil, err
+	}
+	l.Color = color.Gray{Y: 90}
+	if dashed {
+		l.Color = color.Gray{Y: 160}
+		l.Dashes = []vg.Length{vg.Points(3), vg.Points(2)}
+	}
+	return l, nil
+}
+
+// itemPoints draws one filled, slightly transparent point per item.
+func itemPoints(pts plotter.XYs) (*plotter.Scatter, error) {
+	sc, err := plotter.NewScatter(pts)
+	if err != nil {
+		return nil, err
+	}
+	sc.GlyphStyle = draw.GlyphStyle{Color: withAlpha(Palette[0], 170), Radius: vg.Points(2.4), Shape: draw.CircleGlyph{}}
+	return sc, nil
 }

@@ -125,7 +125,7 @@ func Bars(title, yLabel string, groups []string, values map[string][]float64, or
 	grid := plotter.NewGrid()
 	grid.Vertical.Color = nil // no line through the middle bar of each group
 	p.Add(grid)
-	if share := allIn(values, 0, 1); share {
+	if allIn(values, 0, 1) {
 		// A share or an accuracy: the axis is labelled to 1 and no further
 		// (the room placeLegend made above it holds the legend only).
 		p.Y.Min = 0
