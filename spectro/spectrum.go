@@ -178,6 +178,27 @@ func (s *Spectrum) Tidy() (*Spectrum, error) {
 // Range returns the first and last x.
 func (s *Spectrum) Range() (lo, hi float64) { return s.X[0], s.X[len(s.X)-1] }
 
+// Measured marks the grid points xs inside the spectrum's measured range (nil
+// for a nil or empty spectrum: every point counts). Outside it a spectrum on
+// a grid is 0 only because it was not measured, so the evaluation protocol
+// does not score band coverage there.
+func (s *Spectrum) Measured(xs []float64) []bool {
+	if s == nil || s.Len() == 0 {
+		return nil
+	}
+	lo, hi := s.Range()
+	return InRange(xs, lo, hi)
+}
+
+// InRange marks the points xs inside [lo, hi].
+func InRange(xs []float64, lo, hi float64) []bool {
+	in := make([]bool, len(xs))
+	for j, x := range xs {
+		in[j] = x >= lo && x <= hi
+	}
+	return in
+}
+
 // ValueAt interpolates the intensity linearly at x; outside the measured range
 // it returns 0 (no measurement there, as the evaluation protocol specifies).
 func (s *Spectrum) ValueAt(x float64) float64 {

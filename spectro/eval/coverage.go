@@ -8,17 +8,6 @@ import (
 // as on a peak for PeakCoverage.
 const PeakLevel = 0.3
 
-// InRange marks the grid points xs inside [lo, hi] — a measured spectrum's
-// range, outside which band coverage is not counted (the spectrum is 0
-// there only because it was not measured).
-func InRange(xs []float64, lo, hi float64) []bool {
-	in := make([]bool, len(xs))
-	for j, x := range xs {
-		in[j] = x >= lo && x <= hi
-	}
-	return in
-}
-
 // Coverage is how well an uncertainty band l ≤ u holds one measured spectrum t
 // (all on the same grid and scale, t in [0, 1]).
 type Coverage struct {
@@ -28,7 +17,8 @@ type Coverage struct {
 }
 
 // BandCoverage scores band [lower, upper] against t on the points where
-// inRange is true (nil: every point) — the evaluation protocol's band coverage.
+// inRange is true (nil: every point; see spectro.Spectrum.Measured) — the
+// evaluation protocol's band coverage.
 func BandCoverage(lower, upper, t []float64, inRange []bool) Coverage {
 	var n, in, np, inp int
 	width := 0.0

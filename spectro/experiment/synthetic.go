@@ -49,7 +49,7 @@ func Synthetic() (*SyntheticModel, error) {
 // pairs are every pair of a fifth of the species, and the rest (train) is
 // split again by species into the pairs fitted (fit) and validated on (val).
 func syntheticSplit(col *collection.Collection) (train, test, fit, val []collection.Pair) {
-	train, test = model.SplitPairs(col.Pairs(spectro.Infrared, spectro.Raman), "species", 0.2, 7)
-	fit, val = model.SplitPairs(train, "species", 0.15, 8)
+	train, test = collection.SplitPairs(col.Pairs(spectro.Infrared, spectro.Raman), collection.BySpecies, 0.2, 7)
+	fit, val = collection.SplitPairs(train, collection.BySpecies, 0.15, 8)
 	return train, test, fit, val
 }

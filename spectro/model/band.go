@@ -9,7 +9,6 @@ import (
 	"gonum.org/v1/gonum/floats"
 
 	"github.com/spectrogen-go/spectrogen/spectro"
-	"github.com/spectrogen-go/spectrogen/spectro/eval"
 	"github.com/spectrogen-go/spectrogen/spectro/retrieval"
 )
 
@@ -119,14 +118,10 @@ func disagreement(lib *retrieval.Library, nbrs []retrieval.Neighbour, n int) []f
 	return sd
 }
 
-// inMeasuredRange marks the grid points inside a measured spectrum's x range.
-func inMeasuredRange(s *spectro.Spectrum, xs []float64) []bool {
-	if s == nil || s.Len() == 0 {
-		return nil
-	}
-	lo, hi := s.Range()
-	return eval.InRange(xs, lo, hi)
-}
+// EvalSamples is how many latent samples a scored prediction and its band
+// average: the evaluation protocol's, so the band is calibrated as it is
+// scored.
+const EvalSamples = 32
 
 // calibrateBand fits the band's scale and floor on held-out examples whose
 // generated spectra (uncalibrated, with latent samples) are gens.
@@ -137,7 +132,7 @@ func calibrateBand(exs []Example, gens []Generated, xs []float64) (*Band, error)
 	raw := 0
 	for i, e := range exs {
 		c, latLo, latUp, dis, _, _ := halfWidths(&gens[i])
-		in := inMeasuredRange(e.Target, xs)
+		in := e.Target.Measured(xs)
 		species[e.Species] = true
 		for j := range c {
 			if in != nil && !in[j] {
@@ -252,18 +247,4 @@ func CalibrateBand(g *Generator, lib *retrieval.Library, exs []Example, log io.W
 			b.Pairs, b.Species, b.Points, 100*b.RawCoverage, 100*b.Coverage, b.Scale, b.Floor, b.Width)
 	}
 	return b, nil
-}
-
-// coverageOf scores generated bands against examples' measured targets.
-func coverageOf(exs []Example, gens []Generated, xs []float64) []eval.Coverage {
-	out := make([]eval.Coverage, len(exs))
-	for i, e := range exs {
-		_, lower, upper := gens[i].Scaled()
-		if lower == nil {
-			out[i] = eval.Coverage{Points: math.NaN(), Peaks: math.NaN(), Width: math.NaN()}
-			continue
-		}
-		out[i] = eval.BandCoverage(lower, upper, f64(e.Tgt), inMeasuredRange(e.Target, xs))
-	}
-	return out
 }

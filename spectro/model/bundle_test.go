@@ -10,6 +10,7 @@ import (
 	"github.com/gomlx/gomlx/pkg/ml/context"
 
 	"github.com/spectrogen-go/spectrogen/spectro"
+	"github.com/spectrogen-go/spectrogen/spectro/collection"
 )
 
 // Two one-direction models joined into a bundle load as one generator that
@@ -24,7 +25,7 @@ func TestBundle(t *testing.T) {
 	var dirs []string
 	for _, d := range []Direction{{spectro.Infrared, spectro.Raman}, {spectro.XRD, spectro.Infrared}} {
 		dir := filepath.Join(root, d.From.String()+"-"+d.To.String())
-		trainP, valP := SplitPairs(col.Pairs(d.From, d.To), "species", 0.3, 1)
+		trainP, valP := collection.SplitPairs(col.Pairs(d.From, d.To), collection.BySpecies, 0.3, 1)
 		if _, err := Train(TrainConfig{OutDir: dir, From: d.From, To: d.To, Steps: 4, Settings: tiny + ";retrieval_k=3",
 			TrainPairs: trainP, ValPairs: valP, Log: io.Discard}); err != nil {
 			t.Fatal(err)

@@ -21,7 +21,6 @@ import (
 	"github.com/spectrogen-go/spectrogen/spectro"
 	"github.com/spectrogen-go/spectrogen/spectro/backend"
 	"github.com/spectrogen-go/spectrogen/spectro/distrib"
-	"github.com/spectrogen-go/spectrogen/spectro/eval"
 	"github.com/spectrogen-go/spectrogen/spectro/retrieval"
 )
 
@@ -421,43 +420,6 @@ func percentile(sorted []float64, q float64) float64 {
 	}
 	t := pos - float64(i)
 	return sorted[i]*(1-t) + sorted[i+1]*t
-}
-
-// EvalSamples is how many latent samples the model's evaluated prediction averages.
-const EvalSamples = 32
-
-// Evaluate generates the targets of examples (prepared by Prepare) and scores
-// them with the evaluation protocol. The scored prediction is the posterior
-// predictive mean (Generated.Expected over EvalSamples latent samples, fixed
-// seed): the point estimate that minimises the expected squared error. Where
-// the source pins the target down it equals the decoded latent mean; where it
-// does not (a new species' diffraction pattern), it keeps what the samples
-// agree on instead of committing to one guess of the lines.
-func (g *Generator) Evaluate(exs []Example) ([]eval.Scores, []Generated, error) {
-	srcs := make([]*spectro.Spectrum, len(exs))
-	for i, e := range exs {
-		srcs[i] = e.Source
-	}
-	gens, err := g.Generate(srcs, EvalSamples, 1)
-	if err != nil {
-		return nil, nil, err
-	}
-	gt := spectro.DefaultGrid(g.dir.To)
-	xs := gt.Points()
-	scores := make([]eval.Scores, len(exs))
-	for i, e := range exs {
-		scores[i] = eval.Score(gens[i].Expected, f64(e.Tgt), xs, g.dir.To.PeakTolerance())
-	}
-	return scores, gens, nil
-}
-
-// EvalExamples converts prepared examples for the baselines.
-func EvalExamples(exs []Example) []eval.Example {
-	out := make([]eval.Example, len(exs))
-	for i, e := range exs {
-		out[i] = eval.Example{Src: f64(e.Src), Tgt: f64(e.Tgt)}
-	}
-	return out
 }
 
 func f64(v []float32) []float64 {

@@ -171,7 +171,7 @@ const tiny = "dropout=0;hidden=32;hidden2=16;latent_dim=4;peaks=6;in_peaks=4;bat
 
 func tinyData(t *testing.T) (trainP, valP []collection.Pair) {
 	col := smallCollection(t)
-	return SplitPairs(col.Pairs(spectro.Infrared, spectro.Raman), "species", 0.3, 1)
+	return collection.SplitPairs(col.Pairs(spectro.Infrared, spectro.Raman), collection.BySpecies, 0.3, 1)
 }
 
 func trainTiny(t *testing.T, dir string, steps int, set string, trainP, valP []collection.Pair) (*Summary, error) {
@@ -410,7 +410,7 @@ func TestLossTermsHistory(t *testing.T) {
 		t.Skip("trains a small model")
 	}
 	col := smallCollection(t)
-	trainP, valP := SplitPairs(col.Pairs(spectro.Infrared, spectro.Raman), "species", 0.3, 1)
+	trainP, valP := collection.SplitPairs(col.Pairs(spectro.Infrared, spectro.Raman), collection.BySpecies, 0.3, 1)
 	sum, err := Train(TrainConfig{OutDir: t.TempDir(), From: spectro.Infrared, To: spectro.Raman, Steps: 6,
 		Settings: tiny + ";kl_weight=0.01;self_weight=0", TrainPairs: trainP, ValPairs: valP, Log: io.Discard})
 	if err != nil {

@@ -73,7 +73,7 @@ func TestDatasetDirections(t *testing.T) {
 // A species split of a multi-modal model holds the species out of every direction.
 func TestSplitSamplesHoldsSpeciesOut(t *testing.T) {
 	col := tinyCollection(t)
-	trainP, valP := SplitPairs(col.Pairs(spectro.Infrared, spectro.Raman), "species", 0.3, 1)
+	trainP, valP := collection.SplitPairs(col.Pairs(spectro.Infrared, spectro.Raman), collection.BySpecies, 0.3, 1)
 	trainS, valS := splitSamples(col, trainP, valP, "species")
 	if len(trainS)+len(valS) != len(col.Samples) || len(valS) == 0 {
 		t.Fatalf("%d train + %d validation samples of %d", len(trainS), len(valS), len(col.Samples))

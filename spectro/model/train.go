@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
@@ -47,7 +46,7 @@ type TrainConfig struct {
 	Prior                string            // "" : the hyperparameter's
 	Backend              string            // GoMLX backend config ("" : default)
 	Settings             string            // hyperparameter overrides "key=value;key=value"
-	Split                string            // validation split: species (default), sample or random
+	Split                collection.Split  // validation split (default collection.BySpecies)
 	ValFraction          float64           // share of pairs held out for validation (default 0.15; 0 with ValPairs set)
 	TrainPairs, ValPairs []collection.Pair // explicit split (overrides Split)
 	// Augment is extra training data (e.g. the synthetic dataset, or
@@ -542,7 +541,7 @@ func ReferencePairs(col, refs *collection.Collection, from, to spectro.Modality,
 		m = from
 	}
 	joined := col.ReferenceSamples(refs, m).WithoutSpecies(withoutSpecies).WithoutSamples(withoutSamples)
-	return UsablePairs(joined, from, to, nil)
+	return joined.UsablePairs(from, to, nil)
 }
 
 // earlyStopScope holds the early-stopping state in a checkpoint.
@@ -633,7 +632,7 @@ func loadData(cfg TrainConfig, hp hparams, seed uint64) (Info, []Example, []Exam
 			col = col.WithoutSamples(cfg.Exclude)
 			info.Data.Excluded = cfg.Exclude
 		}
-		pairs := UsablePairs(col, hp.from, hp.to, cfg.Log)
+		pairs := col.UsablePairs(hp.from, hp.to, cfg.Log)
 		if len(pairs) == 0 {
 			return info, nil, nil, fmt.Errorf("%s: no %s/%s pairs", col.Dir, hp.from, hp.to)
 		}
@@ -643,10 +642,10 @@ func loadData(cfg TrainConfig, hp hparams, seed uint64) (Info, []Example, []Exam
 		}
 		split := cfg.Split
 		if split == "" {
-			split = "species"
+			split = collection.BySpecies
 		}
-		trainPairs, valPairs = SplitPairs(pairs, split, frac, seed)
-		info.Data.Split = split
+		trainPairs, valPairs = collection.SplitPairs(pairs, split, frac, seed)
+		info.Data.Split = string(split)
 	} else {
 		info.Data.Split = "given"
 		if cfg.Collection != nil {
@@ -658,7 +657,7 @@ func loadData(cfg TrainConfig, hp hparams, seed uint64) (Info, []Example, []Exam
 		extra = cfg.Augment
 		info.Data.Augment = extra.Dir
 		// Never train on a held-out species through the extra data.
-		kept := extra.WithoutSpecies(append(SpeciesOf(valPairs), cfg.HoldOut...)).WithoutSamples(cfg.HoldOutSamples)
+		kept := extra.WithoutSpecies(append(collection.SpeciesOf(valPairs), cfg.HoldOut...)).WithoutSamples(cfg.HoldOutSamples)
 		if n := len(extra.Samples) - len(kept.Samples); n > 0 {
 			fmt.Fprintf(cfg.Log, "left out %d samples of held-out species from %s\n", n, extra.Dir)
 		}
@@ -677,7 +676,7 @@ func loadData(cfg TrainConfig, hp hparams, seed uint64) (Info, []Example, []Exam
 			}
 			// Never a validation species (early stopping and the band's
 			// calibration stay honest), never a held-out species or sample.
-			rp := ReferencePairs(base, cfg.References, hp.from, hp.to, append(SpeciesOf(valPairs), cfg.HoldOut...), cfg.HoldOutSamples)
+			rp := ReferencePairs(base, cfg.References, hp.from, hp.to, append(collection.SpeciesOf(valPairs), cfg.HoldOut...), cfg.HoldOutSamples)
 			fmt.Fprintf(cfg.Log, "adding %d training pairs paired by species with the references of %s\n", len(rp), cfg.References.Dir)
 			trainPairs = append(append([]collection.Pair(nil), trainPairs...), rp...)
 			info.Data.References = cfg.References.Dir
@@ -689,7 +688,7 @@ func loadData(cfg TrainConfig, hp hparams, seed uint64) (Info, []Example, []Exam
 		}
 		trainSets, valSets = [][]collection.Pair{trainPairs}, [][]collection.Pair{valPairs}
 	} else {
-		trainS, valS := splitSamples(col, trainPairs, valPairs, info.Data.Split)
+		trainS, valS := splitSamples(col, trainPairs, valPairs, collection.Split(info.Data.Split))
 		if extra != nil {
 			fmt.Fprintf(cfg.Log, "augmenting the training samples with %d samples from %s\n", len(extra.Samples), extra.Dir)
 			trainS = append(trainS, extra.Samples...)
@@ -713,7 +712,7 @@ func loadData(cfg TrainConfig, hp hparams, seed uint64) (Info, []Example, []Exam
 	}
 	info.Data.Pairs = len(allTrain) + len(allVal)
 	info.Data.TrainPairs, info.Data.ValPairs = len(allTrain), len(allVal)
-	info.Data.TrainSpecies, info.Data.ValSpecies = SpeciesOf(allTrain), SpeciesOf(allVal)
+	info.Data.TrainSpecies, info.Data.ValSpecies = collection.SpeciesOf(allTrain), collection.SpeciesOf(allVal)
 	fmt.Fprintf(cfg.Log, "preparing %d pairs (resampling, peak tables) ...\n", info.Data.Pairs)
 	var trainEx, valEx []Example
 	cache, keep := cachedFits()
@@ -736,7 +735,7 @@ func loadData(cfg TrainConfig, hp hparams, seed uint64) (Info, []Example, []Exam
 // samples: a validation pair's sample is held out, and with a species split
 // so is every sample of its species (also those without the primary pair).
 // The other samples of col (nil: those of the training pairs) train.
-func splitSamples(col *collection.Collection, trainPairs, valPairs []collection.Pair, split string) (trainS, valS []*collection.Sample) {
+func splitSamples(col *collection.Collection, trainPairs, valPairs []collection.Pair, split collection.Split) (trainS, valS []*collection.Sample) {
 	held := map[*collection.Sample]bool{}
 	heldSpecies := map[string]bool{}
 	for _, p := range valPairs {
@@ -760,7 +759,7 @@ func splitSamples(col *collection.Collection, trainPairs, valPairs []collection.
 			continue
 		}
 		seen[s] = true
-		if split == "species" && heldSpecies[s.Mineral] {
+		if split == collection.BySpecies && heldSpecies[s.Mineral] {
 			held[s] = true
 			valS = append(valS, s)
 			continue
@@ -783,78 +782,6 @@ func DirectionPairs(ss []*collection.Sample, d Direction) []collection.Pair {
 		}
 	}
 	return out
-}
-
-// SpeciesOf returns the distinct species of pairs, sorted.
-func SpeciesOf(pairs []collection.Pair) []string {
-	return distinctOf(pairs, func(p collection.Pair) string { return p.Sample.Mineral })
-}
-
-// keysOf lists the sample keys of pairs, each once, sorted.
-func keysOf(pairs []collection.Pair) []string {
-	return distinctOf(pairs, func(p collection.Pair) string { return p.Sample.Key })
-}
-
-// distinctOf lists the distinct values of field over pairs, sorted.
-func distinctOf(pairs []collection.Pair, field func(collection.Pair) string) []string {
-	seen := map[string]bool{}
-	for _, p := range pairs {
-		seen[field(p)] = true
-	}
-	out := make([]string, 0, len(seen))
-	for s := range seen {
-		out = append(out, s)
-	}
-	sort.Strings(out)
-	return out
-}
-
-// SplitPairs holds out about frac of the pairs for validation, grouped so that
-// no group is on both sides: by "species" (mineral name), "sample" (sample key)
-// or "random" (each pair alone). Deterministic for a seed.
-func SplitPairs(pairs []collection.Pair, split string, frac float64, seed uint64) (trainP, valP []collection.Pair) {
-	group := func(p collection.Pair) string {
-		switch split {
-		case "sample":
-			return p.Sample.Key
-		case "random":
-			return p.Source.Meta.Source + "|" + p.Target.Meta.Source + "|" + p.Sample.Key
-		}
-		return p.Sample.Mineral
-	}
-	var groups []string
-	seen := map[string]bool{}
-	for _, p := range pairs {
-		if g := group(p); !seen[g] {
-			seen[g] = true
-			groups = append(groups, g)
-		}
-	}
-	sort.Strings(groups)
-	rng := rand.New(rand.NewPCG(seed, 0x5917))
-	rng.Shuffle(len(groups), func(i, j int) { groups[i], groups[j] = groups[j], groups[i] })
-	val := map[string]bool{}
-	want := int(math.Round(frac * float64(len(pairs))))
-	n := 0
-	for _, g := range groups {
-		if n >= want || len(val) == len(groups)-1 {
-			break
-		}
-		val[g] = true
-		for _, p := range pairs {
-			if group(p) == g {
-				n++
-			}
-		}
-	}
-	for _, p := range pairs {
-		if val[group(p)] {
-			valP = append(valP, p)
-		} else {
-			trainP = append(trainP, p)
-		}
-	}
-	return trainP, valP
 }
 
 func writeInfo(dir string, info Info) error {

@@ -310,7 +310,7 @@ func TestRetrievalVariantsOnRRUFF(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pairs := model.UsablePairs(col, spectro.Infrared, spectro.Raman, io.Discard)
+	pairs := col.UsablePairs(spectro.Infrared, spectro.Raman, io.Discard)
 	variants := []namedPredictor{
 		{"knn k=8 τ=0.05 (the baseline)", mixture(8, 0.05, 1)},
 		{"knn k=16 τ=0.05", mixture(16, 0.05, 1)},
@@ -381,9 +381,9 @@ func TestRetrievalVariantsOnRRUFF(t *testing.T) {
 	tol := spectro.Raman.PeakTolerance()
 	fmt.Println("| variant | by species: Pearson / pk@5v5 | by sample |\n|---|---|---|")
 	res := make([][2]eval.Summary, len(names))
-	for si, split := range []string{"species", "sample"} {
+	for si, split := range []collection.Split{collection.BySpecies, collection.BySample} {
 		scores := make([][]eval.Scores, len(names))
-		folds := model.Folds(pairs, split, 5, 11)
+		folds := collection.Folds(pairs, split, 5, 11)
 		for i, test := range folds {
 			var train []collection.Pair
 			for j, f := range folds {

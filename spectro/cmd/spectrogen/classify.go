@@ -9,20 +9,15 @@ import (
 
 	"github.com/spectrogen-go/spectrogen/datasets"
 	"github.com/spectrogen-go/spectrogen/datasets/samples"
-	"github.com/spectrogen-go/spectrogen/spectro"
 	"github.com/spectrogen-go/spectrogen/spectro/backend"
 	"github.com/spectrogen-go/spectrogen/spectro/classifier"
-	"github.com/spectrogen-go/spectrogen/spectro/collection"
-	"github.com/spectrogen-go/spectrogen/spectro/eval"
+	"github.com/spectrogen-go/spectrogen/spectro/experiment"
 	"github.com/spectrogen-go/spectrogen/spectro/model"
 )
 
 func init() {
 	register(command{"classify", "chemical class and species by 1-NN and a GoMLX perceptron, from measured and generated spectra", runClassify})
 }
-
-// Input kinds, in report order.
-var inputKinds = []string{"source", "target", "generated", "source+generated"}
 
 func runClassify(ctx context.Context, args []string) error {
 	fs := newFlags("classify", "--data DIR [--model MODELDIR] [--from M --to M] [--chemistry DIR] [--json]")
@@ -67,7 +62,7 @@ func runClassify(ctx context.Context, args []string) error {
 			fmt.Fprintln(os.Stderr)
 		}
 	}
-	items, kinds, skipped, err := labelledSamples(col, f, t, g)
+	items, kinds, skipped, err := experiment.Labelled(col, f, t, g)
 	if err != nil {
 		return err
 	}
@@ -107,72 +102,6 @@ func runClassify(ctx context.Context, args []string) error {
 	task.Split = "species"
 	fmt.Printf("\nconfusion matrix, chemical class from the measured %s, perceptron, leave-species-out:\n%s", f, rep.Confusion[classifier.Key("mlp", task, "source")])
 	return nil
-}
-
-// labelledSamples makes one labelled item per sample: its measured source and
-// target on the evaluation grids, and with a model the generated target and
-// source + generated side by side. Without pairs (and without a model) it
-// classifies from the source alone, leaving out spectra that cover less than
-// half of the source grid (far-infrared files on the mid-infrared grid).
-func labelledSamples(col *collection.Collection, f, t spectro.Modality, g *model.Generator) (items []eval.Labelled, kinds []string, skipped int, err error) {
-	seen := map[string]bool{}
-	var srcs []*spectro.Spectrum
-	pairs := col.Pairs(f, t)
-	if len(pairs) == 0 && g == nil {
-		gs := spectro.DefaultGrid(f)
-		for _, smp := range col.Samples {
-			if !smp.Has(f) {
-				continue
-			}
-			sp := smp.Spectra[f][0]
-			if lo, hi := max(sp.X[0], gs.Start), min(sp.X[len(sp.X)-1], gs.Stop); hi-lo < 0.5*(gs.Stop-gs.Start) {
-				skipped++
-				continue
-			}
-			on, err := sp.OnGrid(gs)
-			if err != nil {
-				return nil, nil, 0, err
-			}
-			items = append(items, eval.Labelled{Species: smp.Mineral, Class: string(smp.Class), Features: map[string][]float64{"source": on.Y}})
-		}
-		if len(items) < 3 {
-			return nil, nil, 0, fmt.Errorf("%s: only %d %s spectra", col.Dir, len(items), f)
-		}
-		return items, inputKinds[:1], skipped, nil
-	}
-	for _, p := range pairs {
-		if seen[p.Sample.Key] {
-			continue
-		}
-		seen[p.Sample.Key] = true
-		s, err := p.Source.OnGrid(spectro.DefaultGrid(f))
-		if err != nil {
-			return nil, nil, 0, err
-		}
-		tg, err := p.Target.OnGrid(spectro.DefaultGrid(t))
-		if err != nil {
-			return nil, nil, 0, err
-		}
-		items = append(items, eval.Labelled{Species: p.Sample.Mineral, Class: string(p.Sample.Class),
-			Features: map[string][]float64{"source": s.Y, "target": tg.Y}})
-		srcs = append(srcs, p.Source)
-	}
-	if len(items) < 3 {
-		return nil, nil, 0, fmt.Errorf("%s: only %d %s/%s samples", col.Dir, len(items), f, t)
-	}
-	if g == nil {
-		return items, inputKinds[:2], 0, nil
-	}
-	gens, err := g.Generate(srcs, 0, 0)
-	if err != nil {
-		return nil, nil, 0, err
-	}
-	for i := range items {
-		gm, _, _ := gens[i].Scaled()
-		items[i].Features["generated"] = gm.Y
-		items[i].Features["source+generated"] = append(append([]float64(nil), items[i].Features["source"]...), gm.Y...)
-	}
-	return items, inputKinds, 0, nil
 }
 
 // isTerminal reports whether f is a terminal (progress with \r only there; logs get no progress noise).

@@ -27,6 +27,7 @@ import (
 	"github.com/spectrogen-go/spectrogen/spectro/classifier"
 	"github.com/spectrogen-go/spectrogen/spectro/collection"
 	"github.com/spectrogen-go/spectrogen/spectro/eval"
+	"github.com/spectrogen-go/spectrogen/spectro/experiment"
 	"github.com/spectrogen-go/spectrogen/spectro/fit"
 	"github.com/spectrogen-go/spectrogen/spectro/lineshape"
 	"github.com/spectrogen-go/spectrogen/spectro/model"
@@ -248,7 +249,7 @@ func demoModel(ctx context.Context, step *demoStep, col *collection.Collection, 
 	step.begin("training an infrared → Raman model (%d steps, whole species held out)", steps)
 	fmt.Println()
 	pairs := col.Pairs(spectro.Infrared, spectro.Raman)
-	trainP, testP := model.SplitPairs(pairs, "species", 0.2, 7)
+	trainP, testP := collection.SplitPairs(pairs, collection.BySpecies, 0.2, 7)
 	dir := filepath.Join(out, "model-ir2raman")
 	if err := os.RemoveAll(dir); err != nil {
 		return nil, demoSplit{}, err
@@ -267,13 +268,13 @@ func demoModel(ctx context.Context, step *demoStep, col *collection.Collection, 
 	if err != nil {
 		return nil, demoSplit{}, err
 	}
-	rep, err := model.EvaluateModel(ctx, g, trainP, testP)
+	rep, err := experiment.Evaluate(g, trainP, testP)
 	if err != nil {
 		return nil, demoSplit{}, err
 	}
 	step.end("model Pearson %.3f, pk@5v5 %.3f", rep.Model.Pearson, rep.Model.PK5)
 	fmt.Fprintf(report, "\n## Infrared → Raman on species never seen in training\n\n%s prior, trained %d steps (%.0f ms/step, %.0f s) on %d pairs; tested on %d pairs of %d held-out species. Metrics from the evaluation protocol (Pearson r, RMSE after rescaling, RMSE of the clipped output, share of the 5 main measured peaks matched within ±10 cm⁻¹).\n\n%s",
-		prior, sum.Steps, sum.MsPerStep, sum.Seconds, len(trainP), len(testP), len(model.SpeciesOf(testP)), rep.Table())
+		prior, sum.Steps, sum.MsPerStep, sum.Seconds, len(trainP), len(testP), len(collection.SpeciesOf(testP)), rep.Table())
 
 	// Figures: overlays with bands for four held-out species, and the distribution of r.
 	var srcs []*spectro.Spectrum
@@ -313,9 +314,7 @@ func demoModel(ctx context.Context, step *demoStep, col *collection.Collection, 
 	for _, sc := range rep.Scores {
 		rs["model"] = append(rs["model"], sc.Pearson)
 	}
-	trainEx, _ := model.OnGrids(trainP, spectro.Infrared, spectro.Raman)
-	base, _ := eval.BaselineScores(model.EvalExamples(trainEx), model.EvalExamples(rep.Test), spectro.DefaultGrid(spectro.Raman).Points(), 10)
-	for n, ss := range base {
+	for n, ss := range rep.BaselineScores {
 		for _, sc := range ss {
 			rs[n] = append(rs[n], sc.Pearson)
 		}
@@ -340,7 +339,7 @@ func demoPriors(ctx context.Context, step *demoStep, split demoSplit, out string
 	vals := map[string][]float64{"Pearson r": nil, "pk@5v5": nil}
 	// The three trainings run at once: one training leaves part of the
 	// second core idle on the pure-Go backend, and they are independent.
-	reps := make([]*model.Report, len(priors))
+	reps := make([]*experiment.Report, len(priors))
 	errs := make([]error, len(priors))
 	var wg sync.WaitGroup
 	for i, p := range priors {
@@ -386,7 +385,7 @@ func demoPriors(ctx context.Context, step *demoStep, split demoSplit, out string
 // measured Raman, the demo model's generated Raman, and infrared + generated.
 func demoClassify(step *demoStep, col *collection.Collection, g *model.Generator, b backends.Backend, out string, report *strings.Builder) error {
 	step.begin("classifying from measured and generated spectra (1-NN and a GoMLX perceptron)")
-	items, kinds, _, err := labelledSamples(col, spectro.Infrared, spectro.Raman, g)
+	items, kinds, _, err := experiment.Labelled(col, spectro.Infrared, spectro.Raman, g)
 	if err != nil {
 		return err
 	}
@@ -490,7 +489,7 @@ func demoReal(step *demoStep, out, backendCfg string, report *strings.Builder) e
 				sc := eval.Score(gens[i].Expected, tgt.Y, gt.Points(), d.To.PeakTolerance())
 				mean, lo, hi := gens[i].Scaled()
 				lo0, hi0 := p.Target.Range()
-				cov := eval.BandCoverage(lo, hi, tgt.Y, eval.InRange(gt.Points(), lo0, hi0))
+				cov := eval.BandCoverage(lo, hi, tgt.Y, spectro.InRange(gt.Points(), lo0, hi0))
 				rs = append(rs, sc.Pearson)
 				n++
 				fmt.Fprintf(report, "| %s | %s | %s | %.3f | %.2f | %.2f | %s |\n", d, p.Sample.Mineral, p.Sample.Key, sc.Pearson, sc.PK5, cov.Points, retrieval.Describe(gens[i].Neighbours, 3))
@@ -526,7 +525,7 @@ func demoReal(step *demoStep, out, backendCfg string, report *strings.Builder) e
 
 // trainAndEvaluatePrior trains one model of the prior comparison in dir,
 // scores it on the held-out species and removes it.
-func trainAndEvaluatePrior(ctx context.Context, split demoSplit, dir, prior string, steps int, backendCfg string) (*model.Report, error) {
+func trainAndEvaluatePrior(ctx context.Context, split demoSplit, dir, prior string, steps int, backendCfg string) (*experiment.Report, error) {
 	if err := os.RemoveAll(dir); err != nil {
 		return nil, err
 	}
@@ -539,5 +538,5 @@ func trainAndEvaluatePrior(ctx context.Context, split demoSplit, dir, prior stri
 	if err != nil {
 		return nil, err
 	}
-	return model.EvaluateModel(ctx, g, split.train, split.test)
+	return experiment.Evaluate(g, split.train, split.test)
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/spectrogen-go/spectrogen/datasets"
 	"github.com/spectrogen-go/spectrogen/spectro"
+	"github.com/spectrogen-go/spectrogen/spectro/experiment"
 	"github.com/spectrogen-go/spectrogen/spectro/model"
 )
 
@@ -55,7 +56,7 @@ func runEval(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	testPairs := model.UsablePairs(test, g.From(), g.To(), os.Stderr)
+	testPairs := test.UsablePairs(g.From(), g.To(), os.Stderr)
 	// Baselines: fitted on TRAINDIR, else on the pairs the model was trained on.
 	trainSrc := *trainDir
 	if trainSrc == "" {
@@ -68,35 +69,24 @@ func runEval(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	trainPairs := model.UsablePairs(trainCol, g.From(), g.To(), nil)
+	trainPairs := trainCol.UsablePairs(g.From(), g.To(), nil)
 	if *trainDir == "" {
-		trainPairs = model.TrainingPairs(g.Info, trainCol, g.From(), g.To())
+		trainPairs = experiment.TrainingPairs(g.Info, trainCol, g.From(), g.To())
 	}
 	// Evaluating on the data the model was trained on: keep only held-out species.
 	if *data == trainSrc || (*data == "synthetic" && g.Info.Data.Source == test.Dir) {
-		trained := map[string]bool{}
-		for _, s := range g.Info.Data.TrainSpecies {
-			trained[s] = true
-		}
-		var kept = testPairs[:0]
-		held := map[string]bool{}
-		for _, p := range testPairs {
-			if !trained[p.Sample.Mineral] {
-				kept = append(kept, p)
-				held[p.Sample.Mineral] = true
-			}
-		}
-		testPairs = kept
-		fmt.Fprintf(os.Stderr, "evaluating on the %d pairs of the %d species the model was not trained on\n", len(testPairs), len(held))
+		var held int
+		testPairs, held = experiment.HeldOut(g.Info, testPairs)
+		fmt.Fprintf(os.Stderr, "evaluating on the %d pairs of the %d species the model was not trained on\n", len(testPairs), held)
 	}
-	r, err := model.EvaluateModel(ctx, g, trainPairs, testPairs)
+	r, err := experiment.Evaluate(g, trainPairs, testPairs)
 	if err != nil {
 		return err
 	}
 	return printReport(os.Stdout, r, *asJSON)
 }
 
-func printReport(w io.Writer, r *model.Report, asJSON bool) error {
+func printReport(w io.Writer, r *experiment.Report, asJSON bool) error {
 	if asJSON {
 		return json.NewEncoder(w).Encode(r)
 	}
@@ -127,7 +117,8 @@ func runCrossval(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := checkSplit(*split); err != nil {
+	sp, err := parseSplit(*split)
+	if err != nil {
 		return err
 	}
 	if *k < 2 {
@@ -152,7 +143,7 @@ func runCrossval(ctx context.Context, args []string) error {
 	if *asJSON {
 		log = os.Stderr
 	}
-	_, avg, err := model.CrossValidate(ctx, col, f, t, *split, *k, model.TrainConfig{Steps: *steps, Prior: *prior, Settings: model.WithRecipe(isRealData(*data), f, t, *set), Backend: *backendCfg, Augment: extra, References: refs, Init: *init}, dir, log)
+	_, avg, err := experiment.CrossValidate(ctx, col, f, t, sp, *k, model.TrainConfig{Steps: *steps, Prior: *prior, Settings: model.WithRecipe(isRealData(*data), f, t, *set), Backend: *backendCfg, Augment: extra, References: refs, Init: *init}, dir, log)
 	if err != nil {
 		return err
 	}

@@ -15,13 +15,14 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"github.com/spectrogen-go/spectrogen/datasets"
 	"os"
 	"os/signal"
 	"runtime/pprof"
 	"sort"
 
+	"github.com/spectrogen-go/spectrogen/datasets"
 	"github.com/spectrogen-go/spectrogen/spectro"
+	"github.com/spectrogen-go/spectrogen/spectro/collection"
 )
 
 type command struct {
@@ -141,10 +142,11 @@ func parseDirection(from, to string) (spectro.Modality, spectro.Modality, error)
 // embedded synthetic set), which train with the real-data recipe.
 func isRealData(data string) bool { return data != "" && data != datasets.Synthetic }
 
-// checkSplit validates a --split value.
-func checkSplit(split string) error {
-	if split != "species" && split != "sample" && split != "random" {
-		return usagef("--split %q: want species, sample or random", split)
+// parseSplit reads a --split value.
+func parseSplit(name string) (collection.Split, error) {
+	sp, err := collection.ParseSplit(name)
+	if err != nil {
+		return "", usagef("--%v", err)
 	}
-	return nil
+	return sp, nil
 }

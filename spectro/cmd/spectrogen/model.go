@@ -91,7 +91,8 @@ func runTrain(ctx context.Context, args []string) error {
 			return usagef("--prior %q: want one of %s", *prior, strings.Join(model.Priors, ", "))
 		}
 	}
-	if err := checkSplit(*split); err != nil {
+	sp, err := parseSplit(*split)
+	if err != nil {
 		return err
 	}
 	mods, err := model.ParseModalities(*modalities)
@@ -111,7 +112,7 @@ func runTrain(ctx context.Context, args []string) error {
 		return err
 	}
 	_, err = model.Train(model.TrainConfig{Collection: col, From: f, To: t, Modalities: mods, OutDir: *out, Steps: *steps, Seed: *seed,
-		Prior: *prior, Backend: *backendCfg, Settings: model.WithRecipe(isRealData(*data) && len(mods) == 0, f, t, *set), Split: *split, Augment: extra, References: refs, Init: *init, Exclude: excluded, Context: ctx})
+		Prior: *prior, Backend: *backendCfg, Settings: model.WithRecipe(isRealData(*data) && len(mods) == 0, f, t, *set), Split: sp, Augment: extra, References: refs, Init: *init, Exclude: excluded, Context: ctx})
 	return err
 }
 

@@ -1,4 +1,4 @@
-package model
+package experiment
 
 import (
 	"fmt"
@@ -10,7 +10,7 @@ import (
 	"github.com/spectrogen-go/spectrogen/datasets/synth"
 	"github.com/spectrogen-go/spectrogen/spectro"
 	"github.com/spectrogen-go/spectrogen/spectro/collection"
-	"github.com/spectrogen-go/spectrogen/spectro/eval"
+	"github.com/spectrogen-go/spectrogen/spectro/model"
 )
 
 // TestQualityReport trains on synthetic data and prints model vs baselines on
@@ -38,20 +38,20 @@ func TestQualityReport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	trainP, testP := SplitPairs(col.Pairs(from, to), "species", 0.2, 7)
+	trainP, testP := collection.SplitPairs(col.Pairs(from, to), collection.BySpecies, 0.2, 7)
 	dir := t.TempDir()
-	sum, err := Train(TrainConfig{OutDir: dir, From: from, To: to, Steps: steps, TrainPairs: trainP, ValPairs: testP, Settings: os.Getenv("QUALITY_SET")})
+	sum, err := model.Train(model.TrainConfig{OutDir: dir, From: from, To: to, Steps: steps, TrainPairs: trainP, ValPairs: testP, Settings: os.Getenv("QUALITY_SET")})
 	if err != nil {
 		t.Fatal(err)
 	}
-	g, err := Load(dir, "")
+	g, err := model.Load(dir, "")
 	if err != nil {
 		t.Fatal(err)
 	}
 	// Every direction the model knows (a multi-modal model: all of them), on
 	// the same held-out species.
 	held := map[string]bool{}
-	for _, sp := range SpeciesOf(testP) {
+	for _, sp := range collection.SpeciesOf(testP) {
 		held[sp] = true
 	}
 	fmt.Printf("leave-species-out, %d held-out species, %d steps (%.0f ms/step), %s\n", len(held), sum.Steps, sum.MsPerStep, os.Getenv("QUALITY_SET"))
@@ -74,26 +74,10 @@ func TestQualityReport(t *testing.T) {
 	}
 }
 
-func qualityTable(t *testing.T, g *Generator, trainP, testP []collection.Pair) {
-	from, to := g.From(), g.To()
-	trainEx, _ := OnGrids(trainP, from, to)
-	testEx, _ := OnGrids(testP, from, to)
-	scores, _, err := g.Evaluate(testEx)
+func qualityTable(t *testing.T, g *model.Generator, trainP, testP []collection.Pair) {
+	r, err := Evaluate(g, trainP, testP)
 	if err != nil {
 		t.Fatal(err)
 	}
-	gt := spectro.DefaultGrid(to)
-	base, err := eval.BaselineScores(EvalExamples(trainEx), EvalExamples(testEx), gt.Points(), to.PeakTolerance())
-	if err != nil {
-		t.Fatal(err)
-	}
-	fmt.Printf("\n%s → %s, %d train / %d test pairs\n", from, to, len(trainEx), len(testEx))
-	fmt.Println("| method | Pearson | median r | RMSE | RMSEraw | pk@5v5 |")
-	row := func(name string, s eval.Summary) {
-		fmt.Printf("| %s | %.3f | %.3f | %.3f | %.3f | %.3f |\n", name, s.Pearson, s.PearsonMedian, s.RMSE, s.RMSERaw, s.PK5)
-	}
-	row("model", eval.Summarize(scores))
-	for _, n := range []string{"mean", "nn1", "pca_ridge"} {
-		row(n, eval.Summarize(base[n]))
-	}
+	fmt.Printf("\n%d training pairs\n%s", len(trainP), r.Table())
 }
