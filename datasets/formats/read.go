@@ -309,7 +309,7 @@ func onCuKAlpha(s *spectro.Spectrum, format Format, opts Options) (*spectro.Spec
 	}
 	if lambda == 0 {
 		if format == PLV {
-			return nil, fmt.Errorf("the PLV header states no wavelength (no \"K-Alpha 1=\" or \"Anode=\" line): give it (--wavelength 1.78897 or --wavelength Co)")
+			return nil, fmt.Errorf("the PLV header states no wavelength (no \"K-Alpha 1=\" or \"Anode=\" line): give it as Options.Wavelength in Å (the command's --wavelength, which takes 1.78897 or an anode: Co)")
 		}
 		lambda = spectro.CuKAlpha
 	}

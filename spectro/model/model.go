@@ -22,7 +22,7 @@ import (
 // hparams is the context's hyperparameters, read once per graph.
 type hparams struct {
 	from, to              spectro.Modality
-	prior                 string
+	prior                 Prior
 	k, inPeaks            int
 	hidden, hidden2, zdim int
 	residual              bool
@@ -95,43 +95,48 @@ func readHParams(ctx *context.Context) (hparams, error) {
 	if err := CheckParams(ctx); err != nil {
 		return hparams{}, err
 	}
-	from, err := spectro.ParseModality(context.GetParamOr(ctx, ParamFrom, ""))
+	from, err := spectro.ParseModality(Param[string](ctx, ParamFrom))
 	if err != nil {
 		return hparams{}, err
 	}
-	to, err := spectro.ParseModality(context.GetParamOr(ctx, ParamTo, ""))
+	to, err := spectro.ParseModality(Param[string](ctx, ParamTo))
 	if err != nil {
 		return hparams{}, err
 	}
-	mods, err := ParseModalities(context.GetParamOr(ctx, ParamModalities, ""))
+	mods, err := ParseModalities(Param[string](ctx, ParamModalities))
 	if err != nil {
 		return hparams{}, err
 	}
 	if len(mods) > 0 && (!slices.Contains(mods, from) || !slices.Contains(mods, to)) {
 		return hparams{}, fmt.Errorf("hyperparameter %s=%v must include the direction %s → %s", ParamModalities, mods, from, to)
 	}
+	prior, err := ParsePrior(Param[string](ctx, ParamPrior))
+	if err != nil {
+		return hparams{}, err
+	}
+	peaks, decoder := Param[int](ctx, ParamInPeaks), Param[string](ctx, ParamDecoder)
+	retrievalK := Param[int](ctx, ParamRetrieval)
 	return hparams{
-		from: from, to: to, prior: context.GetParamOr(ctx, ParamPrior, "pvoigt"),
-		k: context.GetParamOr(ctx, ParamPeaks, 24), inPeaks: context.GetParamOr(ctx, ParamInPeaks, 16),
-		hidden: context.GetParamOr(ctx, ParamHidden, 256), hidden2: context.GetParamOr(ctx, ParamHidden2, 128),
-		zdim: context.GetParamOr(ctx, ParamLatent, 32), residual: context.GetParamOr(ctx, ParamResidual, true),
-		baseline: context.GetParamOr(ctx, ParamBaseline, 0), template: context.GetParamOr(ctx, ParamTemplate, false),
-		klWeight: context.GetParamOr(ctx, ParamKLWeight, 1e-3), klWarmup: context.GetParamOr(ctx, ParamKLWarmup, 400.0),
-		pearsonW: context.GetParamOr(ctx, ParamPearsonWeight, 0.5), peakW: context.GetParamOr(ctx, ParamPeakWeight, 0.1),
-		selfW: context.GetParamOr(ctx, ParamSelfWeight, 0.5), dropout: context.GetParamOr(ctx, ParamDropout, 0.1),
-		n: context.GetParamOr(ctx, ParamGridPoints, 1024),
-		anchors: context.GetParamOr(ctx, ParamAnchors, true) && context.GetParamOr(ctx, ParamInPeaks, 16) > 0 &&
-			context.GetParamOr(ctx, ParamDecoder, "physics") == "physics",
-		dense:      context.GetParamOr(ctx, ParamDecoder, "physics") == "dense",
-		modalities: mods, autoencode: context.GetParamOr(ctx, ParamAutoencode, true),
-		alignW:     context.GetParamOr(ctx, ParamAlignWeight, 0.0),
-		retrievalK: context.GetParamOr(ctx, ParamRetrieval, 0), retrievalTau: context.GetParamOr(ctx, ParamRetrievalTau, 0.05),
-		newSpecies:      context.GetParamOr(ctx, ParamRetrievalNewSpecies, 0.5),
-		rerank:          context.GetParamOr(ctx, ParamRetrieval, 0) > 0 && context.GetParamOr(ctx, ParamRerank, false),
-		retrievalLatent: context.GetParamOr(ctx, ParamRetrievalLatent, false),
-		retrievalBlend:  context.GetParamOr(ctx, ParamRetrievalBlend, true),
-		learnedDims:     context.GetParamOr(ctx, ParamRetrievalLearned, 0),
-		learnedWeight:   context.GetParamOr(ctx, ParamRetrievalLearnedWeight, 0.3),
+		from: from, to: to, prior: prior,
+		k: Param[int](ctx, ParamPeaks), inPeaks: peaks,
+		hidden: Param[int](ctx, ParamHidden), hidden2: Param[int](ctx, ParamHidden2),
+		zdim: Param[int](ctx, ParamLatent), residual: Param[bool](ctx, ParamResidual),
+		baseline: Param[int](ctx, ParamBaseline), template: Param[bool](ctx, ParamTemplate),
+		klWeight: Param[float64](ctx, ParamKLWeight), klWarmup: Param[float64](ctx, ParamKLWarmup),
+		pearsonW: Param[float64](ctx, ParamPearsonWeight), peakW: Param[float64](ctx, ParamPeakWeight),
+		selfW: Param[float64](ctx, ParamSelfWeight), dropout: Param[float64](ctx, ParamDropout),
+		n:          Param[int](ctx, ParamGridPoints),
+		anchors:    Param[bool](ctx, ParamAnchors) && peaks > 0 && decoder == "physics",
+		dense:      decoder == "dense",
+		modalities: mods, autoencode: Param[bool](ctx, ParamAutoencode),
+		alignW:     Param[float64](ctx, ParamAlignWeight),
+		retrievalK: retrievalK, retrievalTau: Param[float64](ctx, ParamRetrievalTau),
+		newSpecies:      Param[float64](ctx, ParamRetrievalNewSpecies),
+		rerank:          retrievalK > 0 && Param[bool](ctx, ParamRerank),
+		retrievalLatent: Param[bool](ctx, ParamRetrievalLatent),
+		retrievalBlend:  Param[bool](ctx, ParamRetrievalBlend),
+		learnedDims:     Param[int](ctx, ParamRetrievalLearned),
+		learnedWeight:   Param[float64](ctx, ParamRetrievalLearnedWeight),
 	}, nil
 }
 
@@ -269,14 +274,14 @@ func decode(ctx *context.Context, hp hparams, z *Node, m spectro.Modality, n int
 	width := func(name string) *Node { return widthN(name, hp.k) }
 	lines.Heights = Sigmoid(Add(layers.Dense(c.In("heights"), h, true, hp.k), cst(g, -2)))
 	switch hp.prior {
-	case "gauss":
+	case Gauss:
 		lines.Widths, lines.Eta = width("widths"), ZerosLike(lines.Centers)
-	case "lorentz":
+	case Lorentz:
 		lines.Widths, lines.Eta = width("widths"), OnesLike(lines.Centers)
-	case "pvoigt":
+	case PseudoVoigt:
 		lines.Widths = width("widths")
 		lines.Eta = Sigmoid(layers.Dense(c.In("eta"), h, true, hp.k))
-	case "voigt":
+	case TCH:
 		// Gaussian and Lorentzian widths combined by Thompson–Cox–Hastings: a
 		// pseudo-Voigt within ~1% of the exact Voigt profile, and differentiable.
 		lines.Widths, lines.Eta = tch(width("widths_g"), width("widths_l"))
@@ -294,13 +299,13 @@ func decode(ctx *context.Context, hp hparams, z *Node, m spectro.Modality, n int
 		al.Heights = Mul(Sigmoid(Add(layers.Dense(c.In("anchor_heights"), h, true, ka), cst(g, -1))), anchors.Mask)
 		al.Widths = widthN("anchor_widths", ka)
 		switch hp.prior {
-		case "gauss":
+		case Gauss:
 			al.Eta = ZerosLike(al.Centers)
-		case "lorentz":
+		case Lorentz:
 			al.Eta = OnesLike(al.Centers)
-		case "pvoigt":
+		case PseudoVoigt:
 			al.Eta = Sigmoid(layers.Dense(c.In("anchor_eta"), h, true, ka))
-		case "voigt":
+		case TCH:
 			al.Widths, al.Eta = tch(widthN("anchor_widths_g", ka), widthN("anchor_widths_l", ka))
 		}
 		if render {

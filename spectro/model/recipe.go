@@ -1,8 +1,13 @@
 package model
 
 import (
+	"strconv"
+
 	"github.com/spectrogen-go/spectrogen/spectro"
 )
+
+// RealDataSteps is the real-data recipe's most training steps.
+const RealDataSteps = 600
 
 // RealDataRecipe is the hyperparameters the real-data recipe sets, as --set
 // text: a retrieval-augmented model (the decoder draws on the 8 nearest
@@ -19,7 +24,7 @@ import (
 // multi-modal ones); --set adds to it and overrides it. In Go, put it before
 // your own settings: TrainConfig{Settings: model.RealDataRecipe(from, to) + ";" + mine}.
 func RealDataRecipe(from, to spectro.Modality) string {
-	r := ParamRetrieval + "=8;" + ParamEvalEvery + "=100;" + ParamPatience + "=3;" + ParamSteps + "=600"
+	r := ParamRetrieval + "=8;" + ParamEvalEvery + "=100;" + ParamPatience + "=3;" + ParamSteps + "=" + strconv.Itoa(RealDataSteps)
 	if from != spectro.Infrared || to != spectro.Raman {
 		r += ";" + ParamHidden + "=128;" + ParamResidual + "=false"
 	}

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gomlx/gomlx/backends"
 	"github.com/gomlx/gomlx/pkg/core/tensors"
 	"github.com/gomlx/gomlx/pkg/ml/context"
 	"github.com/gomlx/gomlx/pkg/ml/context/checkpoints"
@@ -43,7 +44,7 @@ type TrainConfig struct {
 	OutDir               string            // the model folder: checkpoints, model.json; an existing one is resumed
 	Steps                int               // total training steps (0: the hyperparameter's)
 	Seed                 int64             // 0: the hyperparameter's
-	Prior                string            // "" : the hyperparameter's
+	Prior                Prior             // "" : the hyperparameter's
 	Backend              string            // GoMLX backend config ("" : default)
 	Settings             string            // hyperparameter overrides "key=value;key=value"
 	Split                collection.Split  // validation split (default collection.BySpecies)
@@ -126,7 +127,7 @@ type Info struct {
 	Format   int              `json:"format,omitempty"`
 	From     spectro.Modality `json:"from"`
 	To       spectro.Modality `json:"to"`
-	Prior    string           `json:"prior"`
+	Prior    Prior            `json:"prior"` // "voigt" in folders from before TCH had its name: read as TCH
 	FromGrid spectro.Grid     `json:"from_grid"`
 	ToGrid   spectro.Grid     `json:"to_grid"`
 	// A multi-modal model's modalities and the directions it was trained on.
@@ -168,8 +169,61 @@ var excludedParams = []string{ParamSteps}
 
 // Train trains (or resumes) a model and returns a summary. Progress goes to
 // cfg.Log as periodic plain lines (they read well in terminals, logs and notebooks).
+//
+// It runs in stages, each a method of run: open the checkpoint (resume,
+// fine-tune or start afresh, and settle the hyperparameters in the
+// context), prepare the data, build the neighbour library, start the loop
+// (trainer, template, model.json), run the steps with their callbacks, and
+// finish (the last checkpoint, the band's calibration, model.json).
 func Train(cfg TrainConfig) (sum *Summary, err error) {
 	defer catch(&err)
+	r, err := newRun(cfg)
+	if err != nil {
+		return nil, err
+	}
+	for _, stage := range []func() error{r.openCheckpoint, r.prepareData, r.buildLibrary, r.startLoop} {
+		if err := stage(); err != nil {
+			return nil, err
+		}
+	}
+	if err := r.runLoop(); err != nil {
+		return r.sum, err
+	}
+	return r.sum, r.finish()
+}
+
+// run is one training run's state, handed from stage to stage.
+type run struct {
+	cfg     TrainConfig
+	b       backends.Backend
+	ctx     *context.Context
+	ckptDir string
+	resumed bool // the folder held a checkpoint to go on from
+	handler *checkpoints.Handler
+	es      earlyStopVars
+	hp      hparams
+	seed    uint64
+	steps   int // total steps asked for (train_steps)
+
+	info           Info
+	trainEx, valEx []Example
+	trainDS, valDS *Dataset
+	trainLib       *retrieval.Library // what validation looks neighbours up in
+
+	trainer   *train.Trainer
+	start     int // the step the run starts from
+	sinceBest int // evaluations since the best validation loss
+	sum       *Summary
+	t0        time.Time
+}
+
+// earlyStopVars hold the early-stopping state in the checkpoint, so a
+// resumed run stops where the uninterrupted one would (a separate file could
+// disagree with the checkpoint after a kill between the two writes).
+type earlyStopVars struct{ best, bestStep, since *context.Variable }
+
+// newRun checks the run-time options and opens the backend.
+func newRun(cfg TrainConfig) (*run, error) {
 	if cfg.Log == nil {
 		cfg.Log = os.Stdout
 	}
@@ -186,63 +240,34 @@ func Train(cfg TrainConfig) (sum *Summary, err error) {
 	if err != nil {
 		return nil, err
 	}
-	ctx := CreateDefaultContext()
-	ckptDir := filepath.Join(cfg.OutDir, "checkpoints")
-	resumed := hasCheckpoint(ckptDir)
-	if resumed {
-		if bad := quarantineBrokenCheckpoints(ckptDir); len(bad) > 0 {
+	return &run{cfg: cfg, b: b, ctx: CreateDefaultContext(), ckptDir: filepath.Join(cfg.OutDir, "checkpoints")}, nil
+}
+
+// openCheckpoint resumes the folder's checkpoint, or starts from the
+// initial model's weights (fine-tuning) or afresh, and settles the
+// hyperparameters: the context's defaults, what the checkpoint saved, then
+// the configuration's settings (on resume, only those training may change).
+func (r *run) openCheckpoint() error {
+	cfg, ctx := r.cfg, r.ctx
+	r.resumed = hasCheckpoint(r.ckptDir)
+	if r.resumed {
+		if bad := quarantineBrokenCheckpoints(r.ckptDir); len(bad) > 0 {
 			fmt.Fprintf(cfg.Log, "set aside %d unreadable checkpoint(s) from an interrupted run: %s\n", len(bad), strings.Join(bad, ", "))
 			// Killed while writing its first checkpoint: nothing to resume,
-			// so it starts afresh, with the command line's seed and settings.
-			resumed = hasCheckpoint(ckptDir)
+			// so it starts afresh, with the configuration's seed and settings.
+			r.resumed = hasCheckpoint(r.ckptDir)
 		}
 	}
-	if !resumed {
-		if cfg.Init != "" {
-			// Fine-tuning: architecture and weights from the initial model,
-			// optimizer and step count from zero.
-			initCkpt := filepath.Join(cfg.Init, "checkpoints")
-			if !hasCheckpoint(initCkpt) {
-				return nil, fmt.Errorf("the initial model %s (Init): no trained model there", cfg.Init)
-			}
-			quarantineBrokenCheckpoints(initCkpt)
-			if _, err := checkpoints.Load(ctx).Dir(initCkpt).Immediate().Done(); err != nil {
-				return nil, fmt.Errorf("the initial model %s (Init): %w", cfg.Init, err)
-			}
-			if err := optimizers.FromContext(ctx).Clear(ctx); err != nil {
-				return nil, err
-			}
-			if err := optimizers.GetGlobalStepVar(ctx).SetValue(tensors.FromScalar(int64(0))); err != nil {
-				return nil, err
-			}
-		} else {
-			// A new model: the command line decides direction, prior, modalities.
-			ctx.SetParam(ParamFrom, string(cfg.From))
-			ctx.SetParam(ParamTo, string(cfg.To))
-			if cfg.Prior != "" {
-				ctx.SetParam(ParamPrior, cfg.Prior)
-			}
-			if len(cfg.Modalities) > 0 {
-				ctx.SetParam(ParamModalities, joinModalities(cfg.Modalities, ","))
-			}
-		}
-		// Either way the command line decides the seed and training settings.
-		if cfg.Seed != 0 {
-			ctx.SetParam(ParamSeed, int(cfg.Seed))
-		}
-		if cfg.Settings != "" {
-			if _, err := commandline.ParseContextSettings(ctx, cfg.Settings); err != nil {
-				return nil, fmt.Errorf("hyperparameters %q (Settings): %w", cfg.Settings, err)
-			}
-		}
-		if err := ctx.SetRNGStateFromSeed(int64(context.GetParamOr(ctx, ParamSeed, 1))); err != nil {
-			return nil, err
+	if !r.resumed {
+		if err := r.freshParams(); err != nil {
+			return err
 		}
 	}
-	handler, err := checkpoints.Build(ctx).Dir(ckptDir).Keep(3).ExcludeParams(excludedParams...).Done()
+	handler, err := checkpoints.Build(ctx).Dir(r.ckptDir).Keep(3).ExcludeParams(excludedParams...).Done()
 	if err != nil {
-		return nil, fmt.Errorf("checkpoint in %s: %w", ckptDir, err)
+		return fmt.Errorf("checkpoint in %s: %w", r.ckptDir, err)
 	}
+	r.handler = handler
 	// GoMLX marks a variable read back from a checkpoint trainable, the
 	// random-number state included; the optimizer would then write the state's
 	// old value over each step's advance, and every resumed step would draw the
@@ -251,9 +276,6 @@ func Train(cfg TrainConfig) (sum *Summary, err error) {
 	if v := ctx.GetVariableByScopeAndName(context.RootScope, context.RNGStateVariableName); v != nil {
 		v.SetTrainable(false)
 	}
-	// The early-stopping state travels in the checkpoint too, so a resumed
-	// run stops where the uninterrupted one would (a separate file could
-	// disagree with the checkpoint after a kill between the two writes).
 	esVar := func(name string, init float64) *context.Variable {
 		v := ctx.GetVariableByScopeAndName(earlyStopScope, name)
 		if v == nil {
@@ -262,173 +284,229 @@ func Train(cfg TrainConfig) (sum *Summary, err error) {
 		v.SetTrainable(false)
 		return v
 	}
-	bestVar, bestStepVar, sinceVar := esVar("best_val_loss", math.Inf(1)), esVar("best_step", 0), esVar("since_best", 0)
-	sinceBest := 0 // evaluations since the best validation loss
-	if resumed && cfg.Settings != "" {
-		// On resume, --set changes training hyperparameters (learning_rate, ...);
-		// changing the architecture of a trained model is refused by GoMLX.
+	r.es = earlyStopVars{esVar("best_val_loss", math.Inf(1)), esVar("best_step", 0), esVar("since_best", 0)}
+	if r.resumed && cfg.Settings != "" {
+		// On resume, the settings change training hyperparameters
+		// (learning_rate, ...); changing the architecture of a trained model
+		// is refused by GoMLX.
 		if _, err := commandline.ParseContextSettings(ctx, cfg.Settings); err != nil {
-			return nil, fmt.Errorf("hyperparameters %q (Settings): %w", cfg.Settings, err)
+			return fmt.Errorf("hyperparameters %q (Settings): %w", cfg.Settings, err)
 		}
 	}
 	if cfg.Steps > 0 {
 		ctx.SetParam(ParamSteps, cfg.Steps)
 	}
-	if err := CheckParams(ctx); err != nil {
-		return nil, err
+	if r.hp, err = readHParams(ctx); err != nil {
+		return err
 	}
-	hp, err := readHParams(ctx)
-	if err != nil {
-		return nil, err
+	if r.resumed && ((cfg.From != "" && cfg.From != r.hp.from) || (cfg.To != "" && cfg.To != r.hp.to)) {
+		return fmt.Errorf("%s holds a %s → %s model; asked for %s → %s (train into another folder)", cfg.OutDir, r.hp.from, r.hp.to, cfg.From, cfg.To)
 	}
-	if resumed && ((cfg.From != "" && cfg.From != hp.from) || (cfg.To != "" && cfg.To != hp.to)) {
-		return nil, fmt.Errorf("%s holds a %s → %s model; asked for %s → %s (train into another folder)", cfg.OutDir, hp.from, hp.to, cfg.From, cfg.To)
+	if !r.resumed && cfg.Init != "" && ((cfg.From != "" && cfg.From != r.hp.from) || (cfg.To != "" && cfg.To != r.hp.to)) {
+		return fmt.Errorf("the initial model %s (Init) is a %s → %s model; asked for %s → %s", cfg.Init, r.hp.from, r.hp.to, cfg.From, cfg.To)
 	}
-	if !resumed && cfg.Init != "" && ((cfg.From != "" && cfg.From != hp.from) || (cfg.To != "" && cfg.To != hp.to)) {
-		return nil, fmt.Errorf("the initial model %s (Init) is a %s → %s model; asked for %s → %s", cfg.Init, hp.from, hp.to, cfg.From, cfg.To)
-	}
-	seed := uint64(context.GetParamOr(ctx, ParamSeed, 1))
+	r.seed = uint64(Param[int](ctx, ParamSeed))
+	r.steps = Param[int](ctx, ParamSteps)
+	return nil
+}
 
-	// Data.
-	info, trainEx, valEx, err := loadData(cfg, hp, seed)
-	if err != nil {
-		return nil, err
-	}
-	batch := context.GetParamOr(ctx, ParamBatchSize, 32)
-	trainDS, err := NewDataset("train", trainEx, batch, hp.inPeaks, true, seed)
-	if err != nil {
-		return nil, err
-	}
-	trainDS.withTarget = hp.aligned()
-	var valDS *Dataset
-	if len(valEx) > 0 {
-		if valDS, err = NewDataset("validation", valEx, batch, hp.inPeaks, false, seed); err != nil {
-			return nil, err
+// freshParams sets a new run's hyperparameters: the initial model's
+// (fine-tuning: its architecture and weights, a fresh optimizer and step
+// count) or the configuration's direction, prior and modalities; either way
+// the configuration's seed and settings.
+func (r *run) freshParams() error {
+	cfg, ctx := r.cfg, r.ctx
+	if cfg.Init != "" {
+		initCkpt := filepath.Join(cfg.Init, "checkpoints")
+		if !hasCheckpoint(initCkpt) {
+			return fmt.Errorf("the initial model %s (Init): no trained model there", cfg.Init)
 		}
-		valDS.withTarget = hp.aligned()
-	}
-	var trainLib *retrieval.Library // what validation looks neighbours up in
-	if hp.retrieves() {
-		// The training pairs are the library; it is saved with the model, so
-		// generation finds the same neighbours offline.
-		lib, err := NewLibrary(trainEx)
-		if err != nil {
-			return nil, err
+		quarantineBrokenCheckpoints(initCkpt)
+		if _, err := checkpoints.Load(ctx).Dir(initCkpt).Immediate().Done(); err != nil {
+			return fmt.Errorf("the initial model %s (Init): %w", cfg.Init, err)
 		}
-		if hp.learnedDims > 0 && lib.Len() >= 8 {
-			if err := lib.Learn(hp.learnedDims, hp.learnedWeight); err != nil {
-				return nil, err
-			}
+		if err := optimizers.FromContext(ctx).Clear(ctx); err != nil {
+			return err
 		}
-		trainLib = lib
-		attachNeighbours(trainEx, lib, hp.retrievalK, hp.retrievalTau, hp.newSpecies > 0)
-		attachNeighbours(valEx, lib, hp.retrievalK, hp.retrievalTau, false)
-		for _, ds := range []*Dataset{trainDS, valDS} {
-			if ds != nil {
-				ds.lib, ds.retK, ds.rerank, ds.newSpecies = lib, hp.retrievalK, hp.rerank, hp.newSpecies
-			}
+		if err := optimizers.GetGlobalStepVar(ctx).SetValue(tensors.FromScalar(int64(0))); err != nil {
+			return err
 		}
-		// Generation may draw on every pair it was given, validation ones too
-		// (training drew on the training pairs only, so validation stayed honest).
-		saved := lib
-		if len(valEx) > 0 {
-			if saved, err = NewLibrary(append(slices.Clip(trainEx), valEx...)); err != nil {
-				return nil, err
-			}
-			saved.ShareEmbedding(lib) // generation ranks as training did
+	} else {
+		ctx.SetParam(ParamFrom, string(cfg.From))
+		ctx.SetParam(ParamTo, string(cfg.To))
+		if cfg.Prior != "" {
+			ctx.SetParam(ParamPrior, string(cfg.Prior))
 		}
-		if err := saved.Save(filepath.Join(cfg.OutDir, retrieval.FileName)); err != nil {
-			return nil, err
-		}
-		fmt.Fprintf(cfg.Log, "neighbour library: %d training pairs (%d with validation, saved with the model); each example sees its %d nearest, never its own sample\n",
-			lib.Len(), saved.Len(), hp.retrievalK)
-		if lib.Learned() {
-			fmt.Fprintf(cfg.Log, "neighbours ranked %.0f%% in a comparison space learned from the library (CCA on %d principal components)\n",
-				100*hp.learnedWeight, hp.learnedDims)
+		if len(cfg.Modalities) > 0 {
+			ctx.SetParam(ParamModalities, joinModalities(cfg.Modalities, ","))
 		}
 	}
+	if cfg.Seed != 0 {
+		ctx.SetParam(ParamSeed, int(cfg.Seed))
+	}
+	if cfg.Settings != "" {
+		if _, err := commandline.ParseContextSettings(ctx, cfg.Settings); err != nil {
+			return fmt.Errorf("hyperparameters %q (Settings): %w", cfg.Settings, err)
+		}
+	}
+	return ctx.SetRNGStateFromSeed(int64(Param[int](ctx, ParamSeed)))
+}
 
-	if hp.template && !resumed {
-		for _, m := range targetModalities(trainEx) {
-			if err := TemplateVar(ctx, m, hp.n).SetValue(tensors.FromValue(meanTarget(trainEx, m, hp.n))); err != nil {
-				return nil, err
+// prepareData reads, splits and prepares the examples, and batches them.
+func (r *run) prepareData() error {
+	var err error
+	if r.info, r.trainEx, r.valEx, err = loadData(r.cfg, r.hp, r.seed); err != nil {
+		return err
+	}
+	batch := Param[int](r.ctx, ParamBatchSize)
+	if r.trainDS, err = NewDataset("train", r.trainEx, batch, r.hp.inPeaks, true, r.seed); err != nil {
+		return err
+	}
+	r.trainDS.withTarget = r.hp.aligned()
+	if len(r.valEx) > 0 {
+		if r.valDS, err = NewDataset("validation", r.valEx, batch, r.hp.inPeaks, false, r.seed); err != nil {
+			return err
+		}
+		r.valDS.withTarget = r.hp.aligned()
+	}
+	return nil
+}
+
+// buildLibrary makes a retrieval model's neighbour library from the
+// training pairs and saves it with the model, so generation finds the same
+// neighbours offline. Models without retrieval skip it.
+func (r *run) buildLibrary() error {
+	hp := r.hp
+	if !hp.retrieves() {
+		return nil
+	}
+	lib, err := NewLibrary(r.trainEx)
+	if err != nil {
+		return err
+	}
+	if hp.learnedDims > 0 && lib.Len() >= 8 {
+		if err := lib.Learn(hp.learnedDims, hp.learnedWeight); err != nil {
+			return err
+		}
+	}
+	r.trainLib = lib
+	attachNeighbours(r.trainEx, lib, hp.retrievalK, hp.retrievalTau, hp.newSpecies > 0)
+	attachNeighbours(r.valEx, lib, hp.retrievalK, hp.retrievalTau, false)
+	for _, ds := range []*Dataset{r.trainDS, r.valDS} {
+		if ds != nil {
+			ds.lib, ds.retK, ds.rerank, ds.newSpecies = lib, hp.retrievalK, hp.rerank, hp.newSpecies
+		}
+	}
+	// Generation may draw on every pair it was given, validation ones too
+	// (training drew on the training pairs only, so validation stayed honest).
+	saved := lib
+	if len(r.valEx) > 0 {
+		if saved, err = NewLibrary(append(slices.Clip(r.trainEx), r.valEx...)); err != nil {
+			return err
+		}
+		saved.ShareEmbedding(lib) // generation ranks as training did
+	}
+	if err := saved.Save(filepath.Join(r.cfg.OutDir, retrieval.FileName)); err != nil {
+		return err
+	}
+	fmt.Fprintf(r.cfg.Log, "neighbour library: %d training pairs (%d with validation, saved with the model); each example sees its %d nearest, never its own sample\n",
+		lib.Len(), saved.Len(), hp.retrievalK)
+	if lib.Learned() {
+		fmt.Fprintf(r.cfg.Log, "neighbours ranked %.0f%% in a comparison space learned from the library (CCA on %d principal components)\n",
+			100*hp.learnedWeight, hp.learnedDims)
+	}
+	return nil
+}
+
+// startLoop sets a new model's template, builds the trainer, restores the
+// early-stopping state, says what is trained, and writes model.json.
+func (r *run) startLoop() error {
+	cfg, ctx, hp := r.cfg, r.ctx, r.hp
+	if hp.template && !r.resumed {
+		for _, m := range targetModalities(r.trainEx) {
+			if err := TemplateVar(ctx, m, hp.n).SetValue(tensors.FromValue(meanTarget(r.trainEx, m, hp.n))); err != nil {
+				return err
 			}
 		}
 	}
-	trainer := train.NewTrainer(b, ctx, modelFn, lossFn(ctx), optimizers.FromContext(ctx), nil, termMetrics(hp))
-	loop := train.NewLoop(trainer)
-	steps := context.GetParamOr(ctx, ParamSteps, 1500)
-	start := int(optimizers.GetGlobalStep(ctx))
-	if start > 0 || (!resumed && cfg.Init != "") {
-		trainer.SetContext(ctx.Reuse()) // the variables come from a checkpoint
+	r.trainer = train.NewTrainer(r.b, ctx, modelFn, lossFn(ctx), optimizers.FromContext(ctx), nil, termMetrics(hp))
+	r.start = int(optimizers.GetGlobalStep(ctx))
+	if r.start > 0 || (!r.resumed && cfg.Init != "") {
+		r.trainer.SetContext(ctx.Reuse()) // the variables come from a checkpoint
 	}
 	// Resuming restores weights, optimizer moments, global step, the random
 	// stream (dropout, latent sampling) and the batch sequence exactly: on the
 	// pure-Go backend a resumed run ends with the uninterrupted run's weights.
-	save := func() error {
-		// The loss of step k is computed before step k's update, so weights can
-		// turn non-finite one step before the loss shows it: never save those.
-		if v := firstNonFinite(ctx); v != "" {
-			return fmt.Errorf("%w (variable %s) at step %d; the last good checkpoint in %s is kept", ErrNonFinite, v, optimizers.GetGlobalStep(ctx), ckptDir)
-		}
-		for _, kv := range []struct {
-			v *context.Variable
-			x float64
-		}{{bestVar, float64(sum.BestValLoss)}, {bestStepVar, float64(sum.BestStep)}, {sinceVar, float64(sinceBest)}} {
-			if err := kv.v.SetValue(tensors.FromScalar(kv.x)); err != nil {
-				return err
-			}
-		}
-		// Finite but exploded weights still overflow: a probe batch must give a finite loss.
-		// (A training set smaller than a batch gives a probe of another shape: skipped.)
-		if dir, idx := trainDS.probe(); idx != nil {
-			in, labels := trainDS.tensors(idx)
-			m, err := trainer.EvalStep(dir, in, labels)
-			if err != nil {
-				return err
-			}
-			if v := scalar(m[0]); math.IsNaN(v) || math.IsInf(v, 0) {
-				return fmt.Errorf("%w (probe loss %g) at step %d; the last good checkpoint in %s is kept", ErrNonFinite, v, optimizers.GetGlobalStep(ctx), ckptDir)
-			}
-		}
-		return handler.Save()
-	}
-	trainDS.Skip(start) // continue the batch sequence where the interrupted run stopped
-	sum = &Summary{Dir: cfg.OutDir, Resumed: resumed, StartStep: start, BestValLoss: spectro.Float(math.Inf(1)), Backend: backend.Describe(b),
-		NTrain: len(trainEx), NVal: len(valEx), TrainLoss: spectro.Float(math.NaN()), ValLoss: spectro.Float(math.NaN())}
-	if resumed {
-		fmt.Fprintf(cfg.Log, "resuming %s at step %d of %d\n", cfg.OutDir, start, steps)
+	r.trainDS.Skip(r.start) // continue the batch sequence where the interrupted run stopped
+	r.sum = &Summary{Dir: cfg.OutDir, Resumed: r.resumed, StartStep: r.start, BestValLoss: spectro.Float(math.Inf(1)), Backend: backend.Describe(r.b),
+		NTrain: len(r.trainEx), NVal: len(r.valEx), TrainLoss: spectro.Float(math.NaN()), ValLoss: spectro.Float(math.NaN())}
+	if r.resumed {
+		r.sum.BestValLoss = spectro.Float(varScalar(r.es.best))
+		r.sum.BestStep, r.sinceBest = int(varScalar(r.es.bestStep)), int(varScalar(r.es.since))
+		fmt.Fprintf(cfg.Log, "resuming %s at step %d of %d\n", cfg.OutDir, r.start, r.steps)
 	}
 	if len(hp.modalities) > 0 {
 		fmt.Fprintf(cfg.Log, "training one latent space for %s: %d directions, %d pairs (%s), validating on %d %s pairs; %s prior; backend %s\n",
-			joinModalities(hp.modalities, ", "), len(trainDS.streams), len(trainEx), directionCounts(trainEx), len(valEx), hp.main(), hp.prior, sum.Backend)
+			joinModalities(hp.modalities, ", "), len(r.trainDS.streams), len(r.trainEx), directionCounts(r.trainEx), len(r.valEx), hp.main(), hp.prior, r.sum.Backend)
 	} else {
-		fmt.Fprintf(cfg.Log, "training %s → %s (%s prior) on %d pairs, validating on %d; backend %s\n", hp.from, hp.to, hp.prior, len(trainEx), len(valEx), sum.Backend)
+		fmt.Fprintf(cfg.Log, "training %s → %s (%s prior) on %d pairs, validating on %d; backend %s\n", hp.from, hp.to, hp.prior, len(r.trainEx), len(r.valEx), r.sum.Backend)
 	}
-	info.Training = sum
-	if !resumed && cfg.Init != "" {
-		info.Init = cfg.Init
+	r.info.Training = r.sum
+	if !r.resumed && cfg.Init != "" {
+		r.info.Init = cfg.Init
 	} else if prev, err := ReadInfo(cfg.OutDir); err == nil {
-		info.Init = prev.Init
+		r.info.Init = prev.Init
 	}
-	if err := writeInfo(cfg.OutDir, info); err != nil {
-		return nil, err
-	}
+	return writeInfo(cfg.OutDir, r.info)
+}
 
-	evalEvery := max(1, context.GetParamOr(ctx, ParamEvalEvery, 100))
-	ckptEvery := max(1, context.GetParamOr(ctx, ParamCheckpointEvery, 250))
-	patience := context.GetParamOr(ctx, ParamPatience, 0)
-	if resumed {
-		sum.BestValLoss = spectro.Float(varScalar(bestVar))
-		sum.BestStep, sinceBest = int(varScalar(bestStepVar)), int(varScalar(sinceVar))
+// save writes a checkpoint with the early-stopping state, unless the weights
+// went non-finite.
+func (r *run) save() error {
+	ctx := r.ctx
+	// The loss of step k is computed before step k's update, so weights can
+	// turn non-finite one step before the loss shows it: never save those.
+	if v := firstNonFinite(ctx); v != "" {
+		return fmt.Errorf("%w (variable %s) at step %d; the last good checkpoint in %s is kept", ErrNonFinite, v, optimizers.GetGlobalStep(ctx), r.ckptDir)
 	}
-	t0 := time.Now()
+	for _, kv := range []struct {
+		v *context.Variable
+		x float64
+	}{{r.es.best, float64(r.sum.BestValLoss)}, {r.es.bestStep, float64(r.sum.BestStep)}, {r.es.since, float64(r.sinceBest)}} {
+		if err := kv.v.SetValue(tensors.FromScalar(kv.x)); err != nil {
+			return err
+		}
+	}
+	// Finite but exploded weights still overflow: a probe batch must give a finite loss.
+	// (A training set smaller than a batch gives a probe of another shape: skipped.)
+	if dir, idx := r.trainDS.probe(); idx != nil {
+		in, labels := r.trainDS.tensors(idx)
+		m, err := r.trainer.EvalStep(dir, in, labels)
+		if err != nil {
+			return err
+		}
+		if v := scalar(m[0]); math.IsNaN(v) || math.IsInf(v, 0) {
+			return fmt.Errorf("%w (probe loss %g) at step %d; the last good checkpoint in %s is kept", ErrNonFinite, v, optimizers.GetGlobalStep(ctx), r.ckptDir)
+		}
+	}
+	return r.handler.Save()
+}
+
+// runLoop runs the steps left, with three callbacks in order: the NaN
+// guard, validation with early stopping and progress lines, checkpoints.
+func (r *run) runLoop() error {
+	cfg, hp, sum, steps := r.cfg, r.hp, r.sum, r.steps
+	evalEvery := max(1, Param[int](r.ctx, ParamEvalEvery))
+	ckptEvery := max(1, Param[int](r.ctx, ParamCheckpointEvery))
+	patience := Param[int](r.ctx, ParamPatience)
+	loop := train.NewLoop(r.trainer)
+	r.t0 = time.Now()
 	lastPrint := time.Now()
 	// 1. NaN guard first: nothing after a non-finite loss may be saved.
 	loop.OnStep("nan guard", train.Priority(-100), func(l *train.Loop, m []*tensors.Tensor) error {
 		v := scalar(m[0])
 		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return fmt.Errorf("%w at step %d; the last good checkpoint in %s is kept", ErrNonFinite, l.LoopStep, ckptDir)
+			return fmt.Errorf("%w at step %d; the last good checkpoint in %s is kept", ErrNonFinite, l.LoopStep, r.ckptDir)
 		}
 		sum.TrainLoss = spectro.Float(v)
 		return nil
@@ -436,9 +514,9 @@ func Train(cfg TrainConfig) (sum *Summary, err error) {
 	// 2. Validation, early stopping and progress lines.
 	loop.OnStep("validation", train.Priority(0), func(l *train.Loop, m []*tensors.Tensor) error {
 		step := int(l.LoopStep) + 1
-		if valDS != nil && (step%evalEvery == 0 || step == steps) {
-			valDS.Reset()
-			res, err := trainer.Eval(valDS)
+		if r.valDS != nil && (step%evalEvery == 0 || step == steps) {
+			r.valDS.Reset()
+			res, err := r.trainer.Eval(r.valDS)
 			if err != nil {
 				return err
 			}
@@ -449,19 +527,19 @@ func Train(cfg TrainConfig) (sum *Summary, err error) {
 					KL: spectro.Float(scalar(res[4])), Beta: hp.beta(step)})
 			}
 			if sum.ValLoss < sum.BestValLoss {
-				sum.BestValLoss, sum.BestStep, sinceBest = sum.ValLoss, step, 0
+				sum.BestValLoss, sum.BestStep, r.sinceBest = sum.ValLoss, step, 0
 			} else {
-				sinceBest++
+				r.sinceBest++
 			}
 		}
 		if step == steps || step%max(1, steps/20) == 0 || time.Since(lastPrint) > 15*time.Second {
 			lastPrint = time.Now()
-			done := step - start
-			ms := float64(time.Since(t0).Milliseconds()) / float64(max(done, 1))
+			done := step - r.start
+			ms := float64(time.Since(r.t0).Milliseconds()) / float64(max(done, 1))
 			val := "" // no validation set: no column
-			if valDS != nil && math.IsNaN(float64(sum.ValLoss)) {
+			if r.valDS != nil && math.IsNaN(float64(sum.ValLoss)) {
 				val = "  val    —   " // not evaluated yet
-			} else if valDS != nil {
+			} else if r.valDS != nil {
 				val = fmt.Sprintf("  val %.5f", sum.ValLoss)
 			}
 			fmt.Fprintf(cfg.Log, "step %5d/%d  loss %.5f%s  %.0f ms/step  ETA %s\n", step, steps, sum.TrainLoss, val, ms,
@@ -470,7 +548,7 @@ func Train(cfg TrainConfig) (sum *Summary, err error) {
 		if cfg.OnStep != nil {
 			cfg.OnStep(step, float64(sum.TrainLoss), float64(sum.ValLoss))
 		}
-		if patience > 0 && sinceBest >= patience {
+		if patience > 0 && r.sinceBest >= patience {
 			sum.Stopped = fmt.Sprintf("early stop at step %d: no validation improvement in %d evaluations (best %.5f at step %d)", step, patience, sum.BestValLoss, sum.BestStep)
 			return errEarlyStop
 		}
@@ -479,56 +557,62 @@ func Train(cfg TrainConfig) (sum *Summary, err error) {
 	// 3. Checkpoints.
 	loop.OnStep("checkpoint", train.Priority(100), func(l *train.Loop, _ []*tensors.Tensor) error {
 		if step := int(l.LoopStep) + 1; step%ckptEvery == 0 && step < steps {
-			return save()
+			return r.save()
 		}
 		return nil
 	})
 	sum.Stopped = "completed"
-	if start < steps {
-		_, err = loop.RunSteps(trainDS, steps-start)
+	var err error
+	if r.start < steps {
+		_, err = loop.RunSteps(r.trainDS, steps-r.start)
 	} else {
-		sum.Stopped = fmt.Sprintf("already trained to step %d (ask for more with --steps)", start)
+		sum.Stopped = fmt.Sprintf("already trained to step %d (ask for more steps: %s)", r.start, ParamSteps)
 	}
 	switch {
 	case errors.Is(err, errEarlyStop):
-		err = nil
+		return nil
 	case err != nil && cfg.Context.Err() != nil:
 		sum.Stopped = "interrupted"
-		err = nil
-	case err != nil:
-		return sum, err
+		return nil
 	}
-	sum.Steps = int(optimizers.GetGlobalStep(ctx))
-	sum.Seconds = time.Since(t0).Seconds()
-	if d := sum.Steps - start; d > 0 {
+	return err
+}
+
+// finish saves the last checkpoint, calibrates the uncertainty band on the
+// validation pairs (one-direction models) and writes model.json.
+func (r *run) finish() error {
+	cfg, sum := r.cfg, r.sum
+	sum.Steps = int(optimizers.GetGlobalStep(r.ctx))
+	sum.Seconds = time.Since(r.t0).Seconds()
+	if d := sum.Steps - r.start; d > 0 {
 		sum.MsPerStep = 1000 * sum.Seconds / float64(d)
 	}
-	if err := save(); err != nil {
-		return sum, err
+	if err := r.save(); err != nil {
+		return err
 	}
 	if math.IsInf(float64(sum.BestValLoss), 1) {
 		sum.BestValLoss = spectro.Float(math.NaN())
 	}
-	info.Training = sum
-	if len(valEx) > 0 && len(hp.modalities) == 0 {
+	r.info.Training = sum
+	if len(r.valEx) > 0 && len(r.hp.modalities) == 0 {
 		// The band is calibrated on the validation pairs: species the model
 		// never trained on, neighbours from the training pairs alone.
-		if err := writeInfo(cfg.OutDir, info); err != nil {
-			return sum, err
+		if err := writeInfo(cfg.OutDir, r.info); err != nil {
+			return err
 		}
 		g, err := Load(cfg.OutDir, cfg.Backend)
 		if err != nil {
-			return sum, err
+			return err
 		}
-		if info.Band, err = CalibrateBand(g, trainLib, valEx, cfg.Log); err != nil {
-			return sum, err
+		if r.info.Band, err = CalibrateBand(g, r.trainLib, r.valEx, cfg.Log); err != nil {
+			return err
 		}
 	}
-	if err := writeInfo(cfg.OutDir, info); err != nil {
-		return sum, err
+	if err := writeInfo(cfg.OutDir, r.info); err != nil {
+		return err
 	}
 	fmt.Fprintf(cfg.Log, "%s: %d steps in %.1fs (%.0f ms/step); model in %s\n", sum.Stopped, sum.Steps, sum.Seconds, sum.MsPerStep, cfg.OutDir)
-	return sum, nil
+	return nil
 }
 
 // ReferencePairs are the from → to pairs that a species-level reference
@@ -808,6 +892,9 @@ func ReadInfo(dir string) (*Info, error) {
 	}
 	if info.From == "" || info.To == "" {
 		return nil, fmt.Errorf("%s: no direction (from/to): not a model description", filepath.Join(dir, InfoFile))
+	}
+	if info.Prior == legacyTCH {
+		info.Prior = TCH
 	}
 	return &info, nil
 }

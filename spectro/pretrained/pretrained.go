@@ -126,7 +126,7 @@ func Load(name, backendConfig string) (*model.Generator, error) {
 	return model.Load(dir, backendConfig)
 }
 
-// Resolve turns a --model argument into a model folder: an existing folder
+// Resolve turns a model argument (the command's --model) into a model folder: an existing folder
 // as it is, else the name of a shipped model.
 func Resolve(arg string) (string, error) {
 	if st, err := os.Stat(arg); err == nil && st.IsDir() {
@@ -135,7 +135,7 @@ func Resolve(arg string) (string, error) {
 	if Has(arg) {
 		return Dir(arg)
 	}
-	return "", fmt.Errorf("--model %s: no such model folder, and no shipped model of that name (shipped: %v)", arg, Names())
+	return "", fmt.Errorf("model %q: no such model folder, and no shipped model of that name (shipped: %v)", arg, Names())
 }
 
 // cacheDir is where shipped models are unpacked: the user's cache

@@ -85,13 +85,17 @@ func runDemo(ctx context.Context, args []string) error {
 	seed := fs.Uint64("seed", 1, "random seed of the synthetic dataset")
 	backendCfg := fs.String("backend", "", "GoMLX backend config (default $GOMLX_BACKEND or the pure-Go backend)")
 	steps := fs.Int("steps", 1200, "training steps of the demo model (infrared → Raman)")
-	prior := fs.String("prior", "voigt", "decoder line shape of the demo model (voigt measured best; see the README's ablation)")
+	prior := fs.String("prior", string(model.TCH), "decoder line shape of the demo model (tch, the Thompson–Cox–Hastings Voigt, measured best; see the README's ablation)")
 	// The prior comparison trains three more models (as long as 900 steps of
 	// the main one): off by default so a first run stays short; notebooks 03
 	// and 07 compare the priors too.
 	priorSteps := fs.Int("prior-steps", 0, "training steps of each model in the paper's comparison of line-shape priors (0: skip it; 300 is a fair comparison)")
 	settings := fs.String("set", "", "hyperparameters of the demo's main model, e.g. \"learning_rate=0.002\"")
 	if err := parse(fs, args); err != nil {
+		return err
+	}
+	pr, err := parsePrior(*prior)
+	if err != nil {
 		return err
 	}
 	t0 := time.Now()
@@ -184,7 +188,7 @@ func runDemo(ctx context.Context, args []string) error {
 	}
 	step.end("%s", fig)
 	fmt.Fprintf(&report, "\n## One sample per class\n\nInfrared, Raman and XRD of the same specimen, on the evaluation grids, min-max scaled.\n\n![classes](classes.png)\n")
-	g, split, err := demoModel(ctx, step, loaded, *out, *steps, *prior, *backendCfg, *settings, &report)
+	g, split, err := demoModel(ctx, step, loaded, *out, *steps, pr, *backendCfg, *settings, &report)
 	if err != nil {
 		return err
 	}
@@ -230,7 +234,7 @@ type demoSplit struct{ train, test []collection.Pair }
 
 // demoModel fits the Raman spectra's peaks, trains an infrared → Raman model
 // holding out whole species, and evaluates it against the baselines.
-func demoModel(ctx context.Context, step *demoStep, col *collection.Collection, out string, steps int, prior, backendCfg, settings string, report *strings.Builder) (*model.Generator, demoSplit, error) {
+func demoModel(ctx context.Context, step *demoStep, col *collection.Collection, out string, steps int, prior model.Prior, backendCfg, settings string, report *strings.Builder) (*model.Generator, demoSplit, error) {
 	step.begin("fitting the peaks of every Raman spectrum")
 	jobs := ramanFitJobs(col)
 	fitStart := time.Now()
@@ -333,7 +337,7 @@ func demoModel(ctx context.Context, step *demoStep, col *collection.Collection, 
 // demoPriors trains one short model per line shape on the same split and
 // compares them with the baselines (the paper's comparison of priors).
 func demoPriors(ctx context.Context, step *demoStep, split demoSplit, out string, steps int, backendCfg string, report *strings.Builder) error {
-	priors := []string{"gauss", "lorentz", "voigt"}
+	priors := []model.Prior{model.Gauss, model.Lorentz, model.TCH}
 	step.begin("comparing line-shape priors: %d models of %d steps", len(priors), steps)
 	fmt.Println()
 	vals := map[string][]float64{"Pearson r": nil, "pk@5v5": nil}
@@ -346,7 +350,7 @@ func demoPriors(ctx context.Context, step *demoStep, split demoSplit, out string
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			reps[i], errs[i] = trainAndEvaluatePrior(ctx, split, filepath.Join(out, "model-prior-"+p), p, steps, backendCfg)
+			reps[i], errs[i] = trainAndEvaluatePrior(ctx, split, filepath.Join(out, "model-prior-"+string(p)), p, steps, backendCfg)
 		}()
 	}
 	wg.Wait()
@@ -359,7 +363,10 @@ func demoPriors(ctx context.Context, step *demoStep, split demoSplit, out string
 		vals["pk@5v5"] = append(vals["pk@5v5"], reps[i].Model.PK5)
 	}
 	rep := reps[len(reps)-1]
-	groups := append([]string(nil), priors...)
+	var groups []string
+	for _, p := range priors {
+		groups = append(groups, string(p))
+	}
 	for _, b := range []string{"nn1", "pca_ridge", "mean"} {
 		groups = append(groups, b)
 		vals["Pearson r"] = append(vals["Pearson r"], rep.Baselines[b].Pearson)
@@ -525,7 +532,7 @@ func demoReal(step *demoStep, out, backendCfg string, report *strings.Builder) e
 
 // trainAndEvaluatePrior trains one model of the prior comparison in dir,
 // scores it on the held-out species and removes it.
-func trainAndEvaluatePrior(ctx context.Context, split demoSplit, dir, prior string, steps int, backendCfg string) (*experiment.Report, error) {
+func trainAndEvaluatePrior(ctx context.Context, split demoSplit, dir string, prior model.Prior, steps int, backendCfg string) (*experiment.Report, error) {
 	if err := os.RemoveAll(dir); err != nil {
 		return nil, err
 	}

@@ -102,7 +102,7 @@ func runCrossval(ctx context.Context, args []string) error {
 	split := fs.String("split", "species", "group folds by species, sample or random")
 	k := fs.Int("folds", 5, "number of folds")
 	steps := fs.Int("steps", 0, "training steps per fold (default: the model's)")
-	prior := fs.String("prior", "", "decoder line shape")
+	prior := fs.String("prior", "", "decoder line shape: one of "+priorNames())
 	set := fs.String("set", "", "hyperparameters, e.g. \"latent_dim=16\"; on real data they add to the real-data recipe")
 	references := fs.String("references", "", "a species-level reference library (e.g. AMCSD's DIF collections): training samples that lack its modality are paired, by species, with its patterns")
 	augment := fs.String("augment", "", "extra training data mixed into each fold's training pairs: 'synthetic' or a folder")
@@ -118,6 +118,10 @@ func runCrossval(ctx context.Context, args []string) error {
 		return err
 	}
 	sp, err := parseSplit(*split)
+	if err != nil {
+		return err
+	}
+	pr, err := parsePrior(*prior)
 	if err != nil {
 		return err
 	}
@@ -143,7 +147,7 @@ func runCrossval(ctx context.Context, args []string) error {
 	if *asJSON {
 		log = os.Stderr
 	}
-	_, avg, err := experiment.CrossValidate(ctx, col, f, t, sp, *k, model.TrainConfig{Steps: *steps, Prior: *prior, Settings: model.WithRecipe(isRealData(*data), f, t, *set), Backend: *backendCfg, Augment: extra, References: refs, Init: *init}, dir, log)
+	_, avg, err := experiment.CrossValidate(ctx, col, f, t, sp, *k, model.TrainConfig{Steps: *steps, Prior: pr, Settings: model.WithRecipe(isRealData(*data), f, t, *set), Backend: *backendCfg, Augment: extra, References: refs, Init: *init}, dir, log)
 	if err != nil {
 		return err
 	}

@@ -23,6 +23,7 @@ import (
 	"github.com/spectrogen-go/spectrogen/datasets"
 	"github.com/spectrogen-go/spectrogen/spectro"
 	"github.com/spectrogen-go/spectrogen/spectro/collection"
+	"github.com/spectrogen-go/spectrogen/spectro/model"
 )
 
 type command struct {
@@ -149,4 +150,16 @@ func parseSplit(name string) (collection.Split, error) {
 		return "", usagef("--%v", err)
 	}
 	return sp, nil
+}
+
+// parsePrior reads --prior: "" leaves the hyperparameter's default.
+func parsePrior(name string) (model.Prior, error) {
+	if name == "" {
+		return "", nil
+	}
+	p, err := model.ParsePrior(name)
+	if err != nil {
+		return "", usagef("--%v", err)
+	}
+	return p, nil
 }

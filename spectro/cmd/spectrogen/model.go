@@ -61,9 +61,9 @@ func runTrain(ctx context.Context, args []string) error {
 	from := fs.String("from", "infrared", "source modality: infrared, raman or xrd")
 	to := fs.String("to", "raman", "target modality")
 	out := fs.String("out", "", "model folder (required); an existing one is resumed")
-	steps := fs.Int("steps", 0, "total training steps (default 1500, 600 on real data; on resume, train up to this many)")
-	seed := fs.Int64("seed", 0, "random seed (default 1): same seed, same model on the pure-Go backend")
-	prior := fs.String("prior", "", "decoder line shape: gauss, lorentz, pvoigt (default) or voigt")
+	steps := fs.Int("steps", 0, fmt.Sprintf("total training steps (default %d, %d on real data; on resume, train up to this many)", model.Default[int](model.ParamSteps), model.RealDataSteps))
+	seed := fs.Int64("seed", 0, fmt.Sprintf("random seed (default %d): same seed, same model on the pure-Go backend", model.Default[int](model.ParamSeed)))
+	prior := fs.String("prior", "", fmt.Sprintf("decoder line shape: one of %s (default %s; tch is the Thompson–Cox–Hastings Voigt, formerly voigt)", priorNames(), model.Default[string](model.ParamPrior)))
 	backendCfg := fs.String("backend", "", "GoMLX backend config, e.g. xla:cuda (default $GOMLX_BACKEND or the pure-Go backend)")
 	set := fs.String("set", "", "hyperparameters, e.g. \"latent_dim=16;kl_weight=0.01\"; on real data they add to the real-data recipe (retrieval_k=8, early stopping on held-out species, 600 steps)")
 	split := fs.String("split", "species", "validation split: species, sample or random")
@@ -82,14 +82,9 @@ func runTrain(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	if *prior != "" {
-		ok := false
-		for _, p := range model.Priors {
-			ok = ok || p == *prior
-		}
-		if !ok {
-			return usagef("--prior %q: want one of %s", *prior, strings.Join(model.Priors, ", "))
-		}
+	pr, err := parsePrior(*prior)
+	if err != nil {
+		return err
 	}
 	sp, err := parseSplit(*split)
 	if err != nil {
@@ -112,7 +107,7 @@ func runTrain(ctx context.Context, args []string) error {
 		return err
 	}
 	_, err = model.Train(model.TrainConfig{Collection: col, From: f, To: t, Modalities: mods, OutDir: *out, Steps: *steps, Seed: *seed,
-		Prior: *prior, Backend: *backendCfg, Settings: model.WithRecipe(isRealData(*data) && len(mods) == 0, f, t, *set), Split: sp, Augment: extra, References: refs, Init: *init, Exclude: excluded, Context: ctx})
+		Prior: pr, Backend: *backendCfg, Settings: model.WithRecipe(isRealData(*data) && len(mods) == 0, f, t, *set), Split: sp, Augment: extra, References: refs, Init: *init, Exclude: excluded, Context: ctx})
 	return err
 }
 
@@ -276,7 +271,7 @@ func writeGenerated(path string, g model.Generated) error {
 func loadModel(arg, backendCfg string) (*model.Generator, error) {
 	dir, err := pretrained.Resolve(arg)
 	if err != nil {
-		return nil, usageError{err}
+		return nil, usageError{fmt.Errorf("--model: %w", err)}
 	}
 	return model.Load(dir, backendCfg)
 }
@@ -300,4 +295,13 @@ func identifyLine(s *spectro.Spectrum) string {
 		line += " — but probably not a species the library holds (HQI below its threshold): expect a look-alike's spectrum"
 	}
 	return line
+}
+
+// priorNames lists the decoder's line shapes for flag help.
+func priorNames() string {
+	names := make([]string, len(model.Priors))
+	for i, p := range model.Priors {
+		names[i] = string(p)
+	}
+	return strings.Join(names, ", ")
 }
