@@ -51,8 +51,9 @@ func TestLayering(t *testing.T) {
 			[]string{"spectro/"},
 			[]string{"datasets"},
 			map[string]string{
-				"spectro/cmd/spectrogen": "the command wires the layers together",
-				"spectro/experiment":     "experiments put the data layer and the model together",
+				"spectro/cmd/spectrogen":         "the command wires the layers together",
+				"spectro/cmd/retrieval-variants": "a research command measuring the look-up on real data",
+				"spectro/experiment":             "experiments put the data layer and the model together",
 			}},
 		{"the shipped models and libraries are data of their own, not experiments",
 			[]string{"spectro/pretrained"},
