@@ -42,7 +42,7 @@ func TestLayering(t *testing.T) {
 			[]string{"spectro/lineshape", "spectro/peaks", "spectro/chem", "spectro/fit/formula", "spectro/atomicfile", "spectro/backend"},
 			[]string{"spectro", "datasets", "kernels"}, nil},
 		{"physics, fitting and plotting sit below the model and the data layer",
-			[]string{"spectro", "spectro/distrib", "spectro/gobfile", "spectro/collection", "spectro/preprocess", "spectro/fit/", "spectro/fit", "spectro/plots"},
+			[]string{"spectro", "spectro/distrib", "spectro/gobfile", "spectro/collection", "spectro/preprocess", "spectro/fit/", "spectro/fit", "spectro/features", "spectro/plots"},
 			upper, nil},
 		{"the data layer reads files into the project's types and knows nothing above them",
 			[]string{"datasets/", "datasets"},

@@ -51,6 +51,7 @@ func CrossValidate(ctx gocontext.Context, col *collection.Collection, from, to s
 		if err != nil {
 			return nil, nil, err
 		}
+		g.SetFitCache(cfg.FitCache)
 		// The baselines look up what the model could: the training pairs
 		// and, with references, the same reference pairs it trained on.
 		baseP := trainP

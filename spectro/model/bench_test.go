@@ -13,6 +13,7 @@ import (
 	"github.com/spectrogen-go/spectrogen/datasets/synth"
 	"github.com/spectrogen-go/spectrogen/spectro"
 	"github.com/spectrogen-go/spectrogen/spectro/backend"
+	"github.com/spectrogen-go/spectrogen/spectro/features"
 )
 
 // BenchmarkRender times the line renderer and its gradient at training size:
@@ -100,9 +101,9 @@ func benchmarkGenerate(b *testing.B, fitsCached bool) {
 		srcs = append(srcs, s.Spectra[spectro.Infrared][0])
 	}
 	if fitsCached {
-		b.Setenv("SPECTRO_FIT_CACHE", filepath.Join(b.TempDir(), "fits.gob.gz"))
+		g.SetFitCache(features.OpenDisk(filepath.Join(b.TempDir(), "fits.gob.gz")))
 	} else {
-		b.Setenv("SPECTRO_FIT_CACHE", "off") // every loop fits its sources, as for new spectra
+		g.SetFitCache(features.Off) // every loop fits its sources, as for new spectra
 	}
 	if _, err := g.Generate(srcs, 0, 1); err != nil { // builds the graph (and fills the cache)
 		b.Fatal(err)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/spectrogen-go/spectrogen/spectro"
 	"github.com/spectrogen-go/spectrogen/spectro/collection"
+	"github.com/spectrogen-go/spectrogen/spectro/features"
 )
 
 // Two one-direction models joined into a bundle load as one generator that
@@ -53,6 +54,14 @@ func TestBundle(t *testing.T) {
 	back, err := x.For(spectro.Infrared, spectro.Raman) // a member finds its siblings
 	if err != nil || back.To() != spectro.Raman {
 		t.Fatalf("member's For: %v", err)
+	}
+	// The fit cache set on the bundle reaches every member.
+	if g.FitCache() != features.User() {
+		t.Errorf("a loaded model keeps fits in %q, want the user cache", g.FitCache().Path())
+	}
+	g.SetFitCache(features.Off)
+	if x.FitCache() != features.Off || back.FitCache() != features.Off {
+		t.Error("SetFitCache on the bundle did not reach its members")
 	}
 	if _, err := g.For(spectro.Raman, spectro.XRD); err == nil || !strings.Contains(err.Error(), "translates infrared→raman, xrd→infrared") {
 		t.Errorf("a direction the bundle lacks: %v", err)

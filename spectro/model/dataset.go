@@ -10,15 +10,13 @@ import (
 	"slices"
 	"sort"
 	"sync"
-	"weak"
 
 	"github.com/gomlx/gomlx/pkg/core/tensors"
 
 	"github.com/spectrogen-go/spectrogen/spectro"
 	"github.com/spectrogen-go/spectrogen/spectro/collection"
 	"github.com/spectrogen-go/spectrogen/spectro/distrib"
-	"github.com/spectrogen-go/spectrogen/spectro/fit"
-	"github.com/spectrogen-go/spectrogen/spectro/lineshape"
+	"github.com/spectrogen-go/spectrogen/spectro/features"
 	"github.com/spectrogen-go/spectrogen/spectro/retrieval"
 )
 
@@ -53,7 +51,7 @@ const TableSlots = 16
 // target grid gt and on gs, with a mask of the slots that hold a peak inside
 // the target range.
 func SourceFeatures(s *spectro.Spectrum, gs, gt spectro.Grid, k int) (vec, anchorsTgt, anchorsSrc, mask []float32) {
-	return sourceFeatures(sourceTables([]*spectro.Spectrum{s}, k)[0], gs, gt, k)
+	return sourceFeatures(features.Tables([]*spectro.Spectrum{s}, k, features.User())[0], gs, gt, k)
 }
 
 func sourceFeatures(table spectro.PeakTable, gs, gt spectro.Grid, k int) (vec, anchorsTgt, anchorsSrc, mask []float32) {
@@ -72,44 +70,6 @@ func sourceFeatures(table spectro.PeakTable, gs, gt spectro.Grid, k int) (vec, a
 		}
 	}
 	return vec, anchorsTgt, anchorsSrc, mask
-}
-
-// sourceTables fits the peak tables of sources already on their grid (as
-// SourceFeatures does), on all cores, taking each from the fit cache when an
-// earlier run fitted the same values: generating from the same spectra again
-// — a notebook's next cell, several models scored on one test set — fits
-// them once. New fits are added to the cache in one write.
-func sourceTables(ons []*spectro.Spectrum, k int) []spectro.PeakTable {
-	tables := make([]spectro.PeakTable, len(ons))
-	var mu sync.Mutex
-	fresh := map[string]spectro.PeakTable{}
-	parallelFor(len(ons), func(i int) {
-		h := fitHash(ons[i].X, ons[i].Y, k)
-		if t, ok := lookupFit(h); ok {
-			tables[i] = t
-			return
-		}
-		tables[i] = fitPeaks(ons[i].X, ons[i].Y, k)
-		if tables[i] != nil {
-			mu.Lock()
-			fresh[h] = tables[i]
-			mu.Unlock()
-		}
-	})
-	storeFits(fresh)
-	return tables
-}
-
-func fitPeaks(x, y []float64, k int) spectro.PeakTable {
-	m, err := fit.Guess(x, y, lineshape.PseudoVoigt, fit.GuessOptions{MaxPeaks: k, Baseline: 0})
-	if err != nil {
-		return nil
-	}
-	r, err := fit.Fit(x, y, m, fit.Options{MaxEval: 300})
-	if err != nil {
-		return nil
-	}
-	return r.Peaks()
 }
 
 // OnGrids turns pairs into examples holding both spectra on the default grids
@@ -135,130 +95,52 @@ func OnGrids(pairs []collection.Pair, from, to spectro.Modality) ([]Example, err
 
 // Prepare turns pairs into training examples: OnGrids plus peak tables — the
 // source's fitted, the target's from the samples' ground truth where they have
-// it (synthetic data), else fitted (batch, all cores).
-func Prepare(ctx context.Context, pairs []collection.Pair, from, to spectro.Modality, inPeaks int) ([]Example, error) {
-	return prepare(ctx, pairs, from, to, inPeaks, false, fitCache{})
-}
-
-// fitCache keeps peak tables fitted by Prepare, so a spectrum that is the
-// source or target of several pairs (several directions of a multi-modal
-// model) is fitted once.
-type fitCache map[fitKey]spectro.PeakTable
-
-type fitKey struct {
-	s *spectro.Spectrum
-	k int
-}
-
-// sharedFits keeps every peak table Train has fitted in this process, keyed
-// by the spectrum (a loaded spectrum is not changed afterwards): the folds of
-// a cross-validation, and repeated trainings in a notebook, fit each spectrum
-// once instead of once per model. Keys are weak pointers, and an entry goes
-// when its spectrum is garbage-collected, so the cache never keeps a
-// collection alive.
-var sharedFits = struct {
-	sync.Mutex
-	m map[sharedKey]spectro.PeakTable
-}{m: map[sharedKey]spectro.PeakTable{}}
-
-type sharedKey struct {
-	s weak.Pointer[spectro.Spectrum]
-	k int
-}
-
-// cachedFits returns the shared peak tables as a private map (prepare writes
-// into it) and a function that stores new fits back.
-func cachedFits() (fitCache, func(fitCache)) {
-	sharedFits.Lock()
-	c := make(fitCache, len(sharedFits.m))
-	for k, v := range sharedFits.m {
-		if s := k.s.Value(); s != nil {
-			c[fitKey{s, k.k}] = v
-		}
+// it (synthetic data), else fitted (batch, all cores), through the disk
+// cache (nil: features.User()).
+func Prepare(ctx context.Context, pairs []collection.Pair, from, to spectro.Modality, inPeaks int, disk *features.DiskCache) ([]Example, error) {
+	if disk == nil {
+		disk = features.User()
 	}
-	sharedFits.Unlock()
-	return c, func(done fitCache) {
-		sharedFits.Lock()
-		defer sharedFits.Unlock()
-		for k, v := range done {
-			key := sharedKey{weak.Make(k.s), k.k}
-			if _, ok := sharedFits.m[key]; !ok {
-				runtime.AddCleanup(k.s, func(key sharedKey) {
-					sharedFits.Lock()
-					delete(sharedFits.m, key)
-					sharedFits.Unlock()
-				}, key)
-			}
-			sharedFits.m[key] = v
-		}
-	}
+	return prepare(ctx, pairs, from, to, inPeaks, false, features.Memo{}, disk)
 }
 
-// prepare is Prepare with a cache; targetVec also fits the target's peak vector.
-func prepare(ctx context.Context, pairs []collection.Pair, from, to spectro.Modality, inPeaks int, targetVec bool, cache fitCache) ([]Example, error) {
+// prepare is Prepare with a memo; targetVec also fits the target's peak vector.
+func prepare(ctx context.Context, pairs []collection.Pair, from, to spectro.Modality, inPeaks int, targetVec bool, memo features.Memo, disk *features.DiskCache) ([]Example, error) {
 	exs, err := OnGrids(pairs, from, to)
 	if err != nil {
 		return nil, err
 	}
 	gs, gt := spectro.DefaultGrid(from), spectro.DefaultGrid(to)
 	xs, xt := gs.Points(), gt.Points()
-	var jobs []fit.Job
-	var jobKeys []fitKey
-	var jobHashes []string
-	queued := map[fitKey]bool{}
-	queue := func(key fitKey, x, y []float64) {
-		if _, done := cache[key]; done || queued[key] {
-			return
-		}
-		hash := fitHash(x, y, key.k)
-		if t, ok := lookupFit(hash); ok {
-			cache[key] = t
-			return
-		}
-		queued[key] = true
-		jobs = append(jobs, fit.Job{X: x, Y: y, Shape: lineshape.PseudoVoigt, Guess: fit.GuessOptions{MaxPeaks: key.k, Baseline: 0}})
-		jobKeys = append(jobKeys, key)
-		jobHashes = append(jobHashes, hash)
-	}
+	var reqs []features.Request
 	for i, p := range pairs {
 		// Peak tables are always fitted on the source (as at inference time);
 		// the target's come from ground truth when the sample has it.
 		if inPeaks > 0 {
-			queue(fitKey{p.Source, inPeaks}, xs, exs[i].srcY)
+			reqs = append(reqs, features.Request{Key: features.Key{S: p.Source, K: inPeaks}, X: xs, Y: exs[i].srcY})
 			if targetVec {
-				queue(fitKey{p.Target, inPeaks}, xt, exs[i].tgtY)
+				reqs = append(reqs, features.Request{Key: features.Key{S: p.Target, K: inPeaks}, X: xt, Y: exs[i].tgtY})
 			}
 		}
 		if len(p.Sample.Peaks[to]) == 0 {
-			queue(fitKey{p.Target, TableSlots}, xt, exs[i].tgtY)
+			reqs = append(reqs, features.Request{Key: features.Key{S: p.Target, K: TableSlots}, X: xt, Y: exs[i].tgtY})
 		}
 	}
-	results := fit.FitBatch(ctx, jobs, fit.Options{MaxEval: 300}, 0, nil)
-	if err := ctx.Err(); err != nil {
+	if err := features.FitAll(ctx, reqs, memo, disk); err != nil {
 		return nil, err
 	}
-	fresh := map[string]spectro.PeakTable{}
-	for j, r := range results {
-		var table spectro.PeakTable
-		if r.Err == nil {
-			table = r.Result.Peaks()
-		}
-		cache[jobKeys[j]] = table
-		fresh[jobHashes[j]] = table
-	}
-	storeFits(fresh)
 	for i, p := range pairs {
 		e := &exs[i]
 		if inPeaks > 0 {
-			e.SrcPeaks, e.AnchorsTgt, e.AnchorsSrc, e.AnchorMask = sourceFeatures(cache[fitKey{p.Source, inPeaks}], gs, gt, inPeaks)
+			e.SrcPeaks, e.AnchorsTgt, e.AnchorsSrc, e.AnchorMask = sourceFeatures(memo[features.Key{S: p.Source, K: inPeaks}], gs, gt, inPeaks)
 			if targetVec {
-				e.TgtPeaks = distrib.Encoding{K: inPeaks, Grid: gt}.Encode(cache[fitKey{p.Target, inPeaks}])
+				e.TgtPeaks = distrib.Encoding{K: inPeaks, Grid: gt}.Encode(memo[features.Key{S: p.Target, K: inPeaks}])
 			}
 		}
 		if truth := p.Sample.Peaks[to]; len(truth) > 0 {
 			e.TgtCenters, e.TgtWeights = tableTerm(truth, gt)
 		} else {
-			e.TgtCenters, e.TgtWeights = tableTerm(cache[fitKey{p.Target, TableSlots}], gt)
+			e.TgtCenters, e.TgtWeights = tableTerm(memo[features.Key{S: p.Target, K: TableSlots}], gt)
 		}
 	}
 	return exs, nil

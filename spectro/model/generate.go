@@ -21,6 +21,7 @@ import (
 	"github.com/spectrogen-go/spectrogen/spectro"
 	"github.com/spectrogen-go/spectrogen/spectro/backend"
 	"github.com/spectrogen-go/spectrogen/spectro/distrib"
+	"github.com/spectrogen-go/spectrogen/spectro/features"
 	"github.com/spectrogen-go/spectrogen/spectro/retrieval"
 )
 
@@ -38,7 +39,25 @@ type Generator struct {
 	Library *retrieval.Library
 	// members are a bundle's models by direction (nil: not a bundle).
 	members map[Direction]*Generator
+	// fits keeps the sources' peak fits between runs (SetFitCache).
+	fits *features.DiskCache
 }
+
+// SetFitCache makes generation keep the sources' peak fits in c (a model
+// opens with features.User(); features.Off fits every source anew, as for
+// spectra never seen), for a bundle's every member too.
+func (g *Generator) SetFitCache(c *features.DiskCache) {
+	if c == nil {
+		c = features.User()
+	}
+	g.fits = c
+	for _, m := range g.members { // a bundle's members (the bundle's own view among them)
+		m.fits = c
+	}
+}
+
+// FitCache is where generation keeps the sources' peak fits.
+func (g *Generator) FitCache() *features.DiskCache { return g.fits }
 
 // directionExecs are one direction's compiled encoder and decoder.
 type directionExecs struct {
@@ -78,7 +97,7 @@ func Load(dir, backendConfig string) (gen *Generator, err error) {
 	if err != nil {
 		return nil, err
 	}
-	g := &Generator{Info: info, backend: b, ctx: ctx.Reuse(), hp: hp, dir: hp.main(), execs: map[Direction]*directionExecs{}}
+	g := &Generator{Info: info, backend: b, ctx: ctx.Reuse(), hp: hp, dir: hp.main(), execs: map[Direction]*directionExecs{}, fits: features.User()}
 	if hp.retrieves() {
 		if g.Library, err = retrieval.Load(filepath.Join(dir, retrieval.FileName)); err != nil {
 			return nil, fmt.Errorf("model %s: %w", dir, err)
@@ -244,7 +263,7 @@ func (g *Generator) Generate(srcs []*spectro.Spectrum, samples int, seed uint64)
 	}
 	var tables []spectro.PeakTable
 	if g.hp.inPeaks > 0 {
-		tables = sourceTables(ons, g.hp.inPeaks)
+		tables = features.Tables(ons, g.hp.inPeaks, g.fits)
 	}
 	for i, on := range ons {
 		flat = append(flat, f32(on.Y)...)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/spectrogen-go/spectrogen/spectro"
 	"github.com/spectrogen-go/spectrogen/spectro/collection"
+	"github.com/spectrogen-go/spectrogen/spectro/features"
 	"github.com/spectrogen-go/spectrogen/spectro/retrieval"
 )
 
@@ -153,8 +154,8 @@ func TestPeakFitsSharedAcrossTrainings(t *testing.T) {
 	if _, err := trainTiny(t, filepath.Join(t.TempDir(), "m"), 2, tiny, trainP, valP); err != nil {
 		t.Fatal(err)
 	}
-	c, _ := cachedFits()
-	if _, ok := c[fitKey{trainP[0].Source, 4}]; !ok {
+	c, _ := features.Shared()
+	if _, ok := c[features.Key{S: trainP[0].Source, K: 4}]; !ok {
 		t.Errorf("the source's peak fit (in_peaks=4) is not in the shared cache (%d entries)", len(c))
 	}
 }

@@ -115,7 +115,7 @@ func sharedModelKey(cfg TrainConfig) (string, error) {
 
 func hashSpectrum(h hash.Hash, s *spectro.Spectrum) {
 	io.WriteString(h, string(s.Modality))
-	writeFloats(h, s.X, s.Y)
+	spectro.WriteFloatBits(h, s.X, s.Y)
 }
 
 func randomSuffix() string {

@@ -26,6 +26,7 @@ import (
 	"github.com/spectrogen-go/spectrogen/spectro/atomicfile"
 	"github.com/spectrogen-go/spectrogen/spectro/backend"
 	"github.com/spectrogen-go/spectrogen/spectro/collection"
+	"github.com/spectrogen-go/spectrogen/spectro/features"
 	"github.com/spectrogen-go/spectrogen/spectro/retrieval"
 )
 
@@ -77,6 +78,10 @@ type TrainConfig struct {
 	// template. Ignored when OutDir already holds a model (that one resumes).
 	Init string
 	Log  io.Writer // progress (default os.Stdout; io.Discard for none)
+	// FitCache keeps the peak fits of the data between runs (nil:
+	// features.User(), the user cache folder's; features.Off: none). The
+	// model trained keeps it for the band's calibration.
+	FitCache *features.DiskCache
 	// OnStep, if set, is called after every step with the training loss and
 	// the latest validation loss (NaN before the first evaluation): for live plots.
 	OnStep  func(step int, loss, valLoss float64)
@@ -229,6 +234,9 @@ func newRun(cfg TrainConfig) (*run, error) {
 	}
 	if cfg.Context == nil {
 		cfg.Context = gocontext.Background()
+	}
+	if cfg.FitCache == nil {
+		cfg.FitCache = features.User()
 	}
 	if cfg.OutDir == "" {
 		return nil, errors.New("no model folder given")
@@ -604,6 +612,7 @@ func (r *run) finish() error {
 		if err != nil {
 			return err
 		}
+		g.SetFitCache(cfg.FitCache)
 		if r.info.Band, err = CalibrateBand(g, r.trainLib, r.valEx, cfg.Log); err != nil {
 			return err
 		}
@@ -799,14 +808,14 @@ func loadData(cfg TrainConfig, hp hparams, seed uint64) (Info, []Example, []Exam
 	info.Data.TrainSpecies, info.Data.ValSpecies = collection.SpeciesOf(allTrain), collection.SpeciesOf(allVal)
 	fmt.Fprintf(cfg.Log, "preparing %d pairs (resampling, peak tables) ...\n", info.Data.Pairs)
 	var trainEx, valEx []Example
-	cache, keep := cachedFits()
-	defer func() { keep(cache) }()
+	memo, keep := features.Shared()
+	defer func() { keep(memo) }()
 	for i, d := range dirs {
-		t, err := prepare(cfg.Context, trainSets[i], d.From, d.To, hp.inPeaks, hp.aligns(d), cache)
+		t, err := prepare(cfg.Context, trainSets[i], d.From, d.To, hp.inPeaks, hp.aligns(d), memo, cfg.FitCache)
 		if err != nil {
 			return info, nil, nil, err
 		}
-		v, err := prepare(cfg.Context, valSets[i], d.From, d.To, hp.inPeaks, hp.aligns(d), cache)
+		v, err := prepare(cfg.Context, valSets[i], d.From, d.To, hp.inPeaks, hp.aligns(d), memo, cfg.FitCache)
 		if err != nil {
 			return info, nil, nil, err
 		}

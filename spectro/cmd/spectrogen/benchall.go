@@ -18,6 +18,7 @@ import (
 	"github.com/spectrogen-go/spectrogen/spectro/backend"
 	"github.com/spectrogen-go/spectrogen/spectro/chem"
 	"github.com/spectrogen-go/spectrogen/spectro/eval"
+	"github.com/spectrogen-go/spectrogen/spectro/features"
 	"github.com/spectrogen-go/spectrogen/spectro/fit"
 	"github.com/spectrogen-go/spectrogen/spectro/lineshape"
 	"github.com/spectrogen-go/spectrogen/spectro/model"
@@ -151,7 +152,7 @@ func runBenchAll(ctx context.Context, args []string) error {
 		var t10 time.Time
 		var t10Step, lastStep int
 		var tLast time.Time
-		if _, err := model.Train(model.TrainConfig{Context: ctx, Collection: col, OutDir: dir, From: spectro.Infrared, To: spectro.Raman,
+		if _, err := model.Train(model.TrainConfig{FitCache: fitCache(), Context: ctx, Collection: col, OutDir: dir, From: spectro.Infrared, To: spectro.Raman,
 			Steps: *steps, Backend: *backendCfg, Settings: joinSettings("checkpoint_every=100000;eval_every=100000", m.settings), Log: io.Discard,
 			OnStep: func(step int, _, _ float64) {
 				if step == 10 {
@@ -161,7 +162,7 @@ func runBenchAll(ctx context.Context, args []string) error {
 			}}); err != nil {
 			return err
 		}
-		g, err := model.Load(dir, *backendCfg)
+		g, err := openModel(dir, *backendCfg)
 		if err != nil {
 			return err
 		}
@@ -174,6 +175,7 @@ func runBenchAll(ctx context.Context, args []string) error {
 	}
 	logf("the shipped real-data model ...\n")
 	if g, err := pretrained.Load("rruff", *backendCfg); err == nil {
+		g.SetFitCache(fitCache())
 		ex, err := examples.RRUFF()
 		if err != nil {
 			return err
@@ -238,12 +240,8 @@ func joinSettings(a, b string) string {
 // spectra never seen before.
 func timeGeneration(g *model.Generator, srcs []*spectro.Spectrum) (modelBench, error) {
 	mb := modelBench{GeneratedWith: len(srcs)}
-	if prev, ok := os.LookupEnv("SPECTRO_FIT_CACHE"); ok {
-		defer os.Setenv("SPECTRO_FIT_CACHE", prev)
-	} else {
-		defer os.Unsetenv("SPECTRO_FIT_CACHE")
-	}
-	os.Setenv("SPECTRO_FIT_CACHE", "off")
+	defer g.SetFitCache(g.FitCache())
+	g.SetFitCache(features.Off)
 	for _, samples := range []int{0, 30} {
 		if _, err := g.Generate(srcs, samples, 1); err != nil {
 			return mb, err

@@ -260,7 +260,7 @@ func demoModel(ctx context.Context, step *demoStep, col *collection.Collection, 
 	}
 	// No validation set: the demo trains a fixed number of steps (no early
 	// stopping), so every training species is used; the test species stay unseen.
-	sum, err := model.Train(model.TrainConfig{OutDir: dir, From: spectro.Infrared, To: spectro.Raman, Steps: steps, Prior: prior, Backend: backendCfg,
+	sum, err := model.Train(model.TrainConfig{FitCache: fitCache(), OutDir: dir, From: spectro.Infrared, To: spectro.Raman, Steps: steps, Prior: prior, Backend: backendCfg,
 		Settings: settings, TrainPairs: trainP, Context: ctx})
 	if err != nil {
 		return nil, demoSplit{}, err
@@ -268,7 +268,7 @@ func demoModel(ctx context.Context, step *demoStep, col *collection.Collection, 
 	step.end("%.0f ms/step", sum.MsPerStep)
 
 	step.begin("generating and evaluating the %d pairs of held-out species", len(testP))
-	g, err := model.Load(dir, backendCfg)
+	g, err := openModel(dir, backendCfg)
 	if err != nil {
 		return nil, demoSplit{}, err
 	}
@@ -448,6 +448,7 @@ func demoReal(step *demoStep, out, backendCfg string, report *strings.Builder) e
 	if err != nil {
 		return err
 	}
+	g.SetFitCache(fitCache())
 	col, err := examples.RRUFF()
 	if err != nil {
 		return err
@@ -537,11 +538,11 @@ func trainAndEvaluatePrior(ctx context.Context, split demoSplit, dir string, pri
 		return nil, err
 	}
 	defer os.RemoveAll(dir)
-	if _, err := model.Train(model.TrainConfig{OutDir: dir, From: spectro.Infrared, To: spectro.Raman, Steps: steps, Prior: prior, Backend: backendCfg,
+	if _, err := model.Train(model.TrainConfig{FitCache: fitCache(), OutDir: dir, From: spectro.Infrared, To: spectro.Raman, Steps: steps, Prior: prior, Backend: backendCfg,
 		TrainPairs: split.train, Context: ctx, Log: io.Discard}); err != nil {
 		return nil, fmt.Errorf("%s prior: %w", prior, err)
 	}
-	g, err := model.Load(dir, backendCfg)
+	g, err := openModel(dir, backendCfg)
 	if err != nil {
 		return nil, err
 	}

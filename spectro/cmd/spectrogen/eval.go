@@ -147,7 +147,7 @@ func runCrossval(ctx context.Context, args []string) error {
 	if *asJSON {
 		log = os.Stderr
 	}
-	_, avg, err := experiment.CrossValidate(ctx, col, f, t, sp, *k, model.TrainConfig{Steps: *steps, Prior: pr, Settings: model.WithRecipe(isRealData(*data), f, t, *set), Backend: *backendCfg, Augment: extra, References: refs, Init: *init}, dir, log)
+	_, avg, err := experiment.CrossValidate(ctx, col, f, t, sp, *k, model.TrainConfig{FitCache: fitCache(), Steps: *steps, Prior: pr, Settings: model.WithRecipe(isRealData(*data), f, t, *set), Backend: *backendCfg, Augment: extra, References: refs, Init: *init}, dir, log)
 	if err != nil {
 		return err
 	}

@@ -19,10 +19,12 @@ import (
 	"os/signal"
 	"runtime/pprof"
 	"sort"
+	"sync"
 
 	"github.com/spectrogen-go/spectrogen/datasets"
 	"github.com/spectrogen-go/spectrogen/spectro"
 	"github.com/spectrogen-go/spectrogen/spectro/collection"
+	"github.com/spectrogen-go/spectrogen/spectro/features"
 	"github.com/spectrogen-go/spectrogen/spectro/model"
 )
 
@@ -162,4 +164,28 @@ func parsePrior(name string) (model.Prior, error) {
 		return "", usagef("--%v", err)
 	}
 	return p, nil
+}
+
+// fitCache is where commands keep peak fits between runs: SPECTRO_FIT_CACHE
+// names the file, "off" (or 0, false) none; by default the user cache
+// folder's (features.User).
+var fitCache = sync.OnceValue(func() *features.DiskCache {
+	switch p := os.Getenv("SPECTRO_FIT_CACHE"); p {
+	case "off", "0", "false":
+		return features.Off
+	case "":
+		return features.User()
+	default:
+		return features.OpenDisk(p)
+	}
+})
+
+// openModel opens a model folder for generation, keeping fits in fitCache.
+func openModel(dir, backendCfg string) (*model.Generator, error) {
+	g, err := model.Load(dir, backendCfg)
+	if err != nil {
+		return nil, err
+	}
+	g.SetFitCache(fitCache())
+	return g, nil
 }

@@ -123,7 +123,7 @@ func TestDemo(t *testing.T) {
 	report, err := os.ReadFile(filepath.Join(out, "report.md"))
 	if err != nil || !strings.Contains(string(report), "Backend: ") || !strings.Contains(string(report), "| carbonate | 8 | 80 |") ||
 		!strings.Contains(string(report), "| model |") || !strings.Contains(string(report), "| pca_ridge |") || !strings.Contains(string(report), "median R²") ||
-		!strings.Contains(string(report), "| voigt |") || !strings.Contains(string(report), "| class | leave-species-out | perceptron (GoMLX) |") {
+		!strings.Contains(string(report), "| tch |") || !strings.Contains(string(report), "| class | leave-species-out | perceptron (GoMLX) |") {
 		t.Errorf("report:\n%s", report)
 	}
 	if !strings.Contains(string(report), "## Real minerals: the shipped model") || !strings.Contains(string(report), "| infrared→raman | Calcite | R050009 |") ||

@@ -43,7 +43,7 @@ func runBundle(ctx context.Context, args []string) error {
 	if err := model.WriteBundle(*out, *name, fs.Args()); err != nil {
 		return err
 	}
-	g, err := model.Load(*out, "")
+	g, err := openModel(*out, "")
 	if err != nil {
 		return err
 	}
@@ -106,7 +106,7 @@ func runTrain(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	_, err = model.Train(model.TrainConfig{Collection: col, From: f, To: t, Modalities: mods, OutDir: *out, Steps: *steps, Seed: *seed,
+	_, err = model.Train(model.TrainConfig{FitCache: fitCache(), Collection: col, From: f, To: t, Modalities: mods, OutDir: *out, Steps: *steps, Seed: *seed,
 		Prior: pr, Backend: *backendCfg, Settings: model.WithRecipe(isRealData(*data) && len(mods) == 0, f, t, *set), Split: sp, Augment: extra, References: refs, Init: *init, Exclude: excluded, Context: ctx})
 	return err
 }
@@ -273,7 +273,7 @@ func loadModel(arg, backendCfg string) (*model.Generator, error) {
 	if err != nil {
 		return nil, usageError{fmt.Errorf("--model: %w", err)}
 	}
-	return model.Load(dir, backendCfg)
+	return openModel(dir, backendCfg)
 }
 
 // identifyLine is what the shipped library says the source is, for a
