@@ -12,7 +12,7 @@ KERNEL_PREFIX ?=
 # graphs (batch and map fitting, readers and loaders, retrieval, identification,
 # evaluation); the GoMLX engine's own goroutines are too slow to check this way.
 RACE_PKGS     := ./datasets/... ./spectro ./spectro/atomicfile ./spectro/chem ./spectro/collection ./spectro/distrib \
-                 ./spectro/eval ./spectro/fit/... ./spectro/lineshape ./spectro/peaks ./spectro/plots ./spectro/preprocess \
+                 ./spectro/eval ./spectro/features ./spectro/fit/... ./spectro/lineshape ./spectro/peaks ./spectro/plots ./spectro/preprocess \
                  ./spectro/retrieval ./spectro/identify ./spectro/gobfile ./kernels/nbrun
 
 .PHONY: all build demo demo-full test check vet unit race fuzz torch-compare notebooks notebooks-refresh notebooks-html kernel bench lmfit-compare clean help

@@ -13,8 +13,9 @@ import (
 var InputKinds = []string{"source", "target", "generated", "source+generated"}
 
 // Labelled makes one labelled item per sample for the classifiers: its measured source and
-// target on the evaluation grids, and with a model the generated target and
-// source + generated side by side. Without pairs (and without a model) it
+// target on the evaluation grids, and with a model the generated target,
+// source + generated side by side, and the latent mean ("latent", beside
+// the kinds returned: a feature to look at, e.g. its principal components). Without pairs (and without a model) it
 // classifies from the source alone, leaving out spectra that cover less than
 // half of the source grid (far-infrared files on the mid-infrared grid).
 func Labelled(col *collection.Collection, f, t spectro.Modality, g *model.Generator) (items []eval.Labelled, kinds []string, skipped int, err error) {
@@ -74,6 +75,11 @@ func Labelled(col *collection.Collection, f, t spectro.Modality, g *model.Genera
 		gm, _, _ := gens[i].Scaled()
 		items[i].Features["generated"] = gm.Y
 		items[i].Features["source+generated"] = append(append([]float64(nil), items[i].Features["source"]...), gm.Y...)
+		latent := make([]float64, len(gens[i].Latent))
+		for j, z := range gens[i].Latent {
+			latent[j] = float64(z)
+		}
+		items[i].Features["latent"] = latent
 	}
 	return items, InputKinds, 0, nil
 }

@@ -110,6 +110,8 @@ func TestBadInput(t *testing.T) {
 		{"conflicting directions", []string{"train", "--from", "raman", "--to", "raman", "--out", filepath.Join(dir, "m2")}, 2, "--from and --to are both raman"},
 		{"unknown modality", []string{"train", "--from", "uv", "--out", filepath.Join(dir, "m3")}, 2, "uv"},
 		{"unknown prior", []string{"train", "--prior", "cauchy", "--out", filepath.Join(dir, "m4")}, 2, `--prior "cauchy": want one of gauss, lorentz, pvoigt, tch`},
+		{"report quality of an unknown modality", []string{"report", "quality", "--from", "uv"}, 2, "--from"},
+		{"unknown report", []string{"report", "speed"}, 2, "usage: spectrogen report fitting"},
 		{"unknown split", []string{"crossval", "--split", "family", "--work", filepath.Join(dir, "cv")}, 2, `--split "family": want species, sample or random`},
 		{"unknown shipped model", []string{"generate", "--model", "nope", "--out", out, src[0]}, 2, `--model: model "nope": no such model folder`},
 		{"source modality the model does not take", []string{"generate", "--model", good, "--out", out, ramanSrc[0]}, 1, "translates infrared→raman only"},

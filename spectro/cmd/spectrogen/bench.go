@@ -23,7 +23,7 @@ import (
 
 func init() {
 	register(command{"bench", "measure: 'bench' prints one table of this machine's speeds (line shapes, fitting, training, generation; --demo adds the demo's stages); 'bench fit' times batch peak fitting (and exports the problems for lmfit); 'bench nist' scores the solver on the NIST StRD problems", runBench})
-	register(command{"report", "measure quality: 'report fitting' checks fitted peaks against synthetic ground truth", runReport})
+	register(command{"report", "measure quality: 'report fitting' checks fitted peaks against synthetic ground truth; 'report quality' the model against the baselines on held-out species", runReport})
 }
 
 // benchProblem is one fitting problem as exported for the lmfit comparison.
@@ -181,8 +181,11 @@ func progressLine(what string, total int) func(done, total int) {
 }
 
 func runReport(ctx context.Context, args []string) error {
+	if len(args) > 0 && args[0] == "quality" {
+		return runQuality(ctx, args[1:])
+	}
 	if len(args) == 0 || args[0] != "fitting" {
-		return usagef("usage: spectrogen report fitting [--noise 0.0025,0.005,0.01,0.02,0.05] [--seed 1]")
+		return usagef("usage: spectrogen report fitting [--noise 0.0025,0.005,0.01,0.02,0.05] [--seed 1]\n       spectrogen report quality [--data DIR] [--from M --to M] [--steps N] [--set k=v;...] [--work DIR]")
 	}
 	fs := newFlags("report fitting", "[--noise LIST] [--seed S]")
 	noiseList := fs.String("noise", "0.0025,0.005,0.01,0.02,0.05", "noise levels (relative to the strongest peak)")

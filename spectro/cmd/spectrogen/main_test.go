@@ -332,3 +332,20 @@ func TestBenchJSON(t *testing.T) {
 		}
 	}
 }
+
+// report quality trains on four fifths of the synthetic species and scores
+// the model and the baselines on the rest.
+func TestReportQuality(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains a model")
+	}
+	stdout, stderr, code := run(t, "report", "quality", "--steps", "5", "--work", t.TempDir())
+	if code != 0 {
+		t.Fatalf("report quality: %s", stderr)
+	}
+	for _, want := range []string{"leave-species-out, 12 held-out species, 5 steps", "440 training pairs", "infrared → raman, 120 test pairs", "| model |", "| nn1 |", "band coverage"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("report quality lacks %q:\n%s", want, stdout)
+		}
+	}
+}

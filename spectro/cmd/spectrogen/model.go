@@ -56,7 +56,7 @@ func runBundle(ctx context.Context, args []string) error {
 }
 
 func runTrain(ctx context.Context, args []string) error {
-	fs := newFlags("train", "[--data DIR] --from M --to M --out MODELDIR [--steps N] [--seed S] [--prior gauss|lorentz|pvoigt|voigt] [--backend CONFIG] [--set k=v;...]")
+	fs := newFlags("train", "[--data DIR] --from M --to M --out MODELDIR [--steps N] [--seed S] [--prior gauss|lorentz|pvoigt|tch] [--backend CONFIG] [--set k=v;...]")
 	data := fs.String("data", "", "spectra: folders, RRUFF zip archives or files, comma-separated (RRUFF files, a `spectrogen synth` folder, ...); default: the embedded synthetic dataset")
 	from := fs.String("from", "infrared", "source modality: infrared, raman or xrd")
 	to := fs.String("to", "raman", "target modality")
