@@ -363,6 +363,8 @@ func (d *Dataset) tensors(idx []int) (inputs, labels []*tensors.Tensor) {
 		}
 	}
 	b := len(idx)
+	// In the order modelFn reads them: inSource … inAnchorsSource, then the
+	// target (inTarget, inTargetPeaks) or the neighbours (inNeighbours).
 	inputs = []*tensors.Tensor{tensors.FromFlatDataAndDimensions(src, b, ns), tensors.FromFlatDataAndDimensions(peaks, b, kin),
 		tensors.FromFlatDataAndDimensions(at, b, ka), tensors.FromFlatDataAndDimensions(am, b, ka), tensors.FromFlatDataAndDimensions(as, b, ka)}
 	if d.withTarget {

@@ -183,16 +183,14 @@ func (g *Generator) newDecoderExec(render bool) (*context.Exec, error) {
 	return context.NewExec(g.backend, g.ctx, func(ctx *context.Context, in []*Node) []*Node {
 		var a *Anchors
 		if hp.usesAnchors(d) {
-			a = &Anchors{Centers: in[1], Mask: in[2]}
+			a = &Anchors{Centers: in[decAnchors], Mask: in[decAnchorMask]}
 		}
-		var ret *Retrieved
-		if hp.retrieves() {
-			ret = &Retrieved{Targets: in[3], Sims: in[4]}
-			if hp.rerank {
-				ret.Sources, ret.Query = in[5], in[6]
-			}
+		var query *Node // after the neighbours' targets, similarities and sources
+		if hp.retrieves() && hp.rerank {
+			query = in[decNeighbours+3]
 		}
-		y, scale, l := decode(ctx, hp, in[0], d.To, hp.n, a, ret, render)
+		ret := neighbourInputs(hp, in, decNeighbours, query) // Decode fills in the weights and the gate
+		y, scale, l := decode(ctx, hp, in[decLatent], d.To, hp.n, a, ret, render)
 		factor := shapes.Make(dtypes.Float32, y.Shape().Dimensions[0], 1)
 		switch {
 		case render:

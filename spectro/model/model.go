@@ -195,6 +195,47 @@ type Retrieved struct {
 	Weights, Gate  *Node
 }
 
+// neighbourInputs reads the neighbour inputs NeighbourTensors packs —
+// targets, similarities and, with re-ranking, the neighbours' sources — from
+// in at position at; query is the source spectrum they were found for. Nil
+// for a model without retrieval. Training and generation both read them so.
+func neighbourInputs(hp hparams, in []*Node, at int, query *Node) *Retrieved {
+	if !hp.retrieves() {
+		return nil
+	}
+	r := &Retrieved{Targets: in[at], Sims: in[at+1]}
+	if hp.rerank {
+		r.Sources, r.Query = in[at+2], query
+	}
+	return r
+}
+
+// The inputs of a training batch, in the order Dataset.tensors packs them
+// and modelFn reads them. After inAnchorsSource come either the target and
+// its peak vector (inTarget, inTargetPeaks: multi-modal models aligning the
+// latents) or the neighbours (from inNeighbours: retrieval models); a model
+// is never both.
+const (
+	inSource        = iota // [B, ns]
+	inSourcePeaks          // [B, in_peaks·5] (zeros when in_peaks is 0)
+	inAnchorsTarget        // [B, ka]: the source's peak positions on the target axis
+	inAnchorMask           // [B, ka]: which slots hold a peak inside the target range
+	inAnchorsSource        // [B, ka]: the same positions on the source axis (self-reconstruction)
+	inTarget               // [B, nt]
+	inTargetPeaks          // [B, in_peaks·5]
+	inNeighbours    = inTarget
+)
+
+// The inputs of the generation decoder (Generator.newDecoderExec): the
+// latent, the anchors and their mask, then the neighbours (retrieval models;
+// with re-ranking the query spectrum after them).
+const (
+	decLatent = iota
+	decAnchors
+	decAnchorMask
+	decNeighbours
+)
+
 // rerankDim is the size of the learned comparison embedding.
 const rerankDim = 64
 
@@ -497,10 +538,10 @@ func modelFn(ctx *context.Context, spec any, inputs []*Node) []*Node {
 	if s, ok := spec.(Direction); ok {
 		d = s
 	}
-	src := inputs[0]
+	src := inputs[inSource]
 	var srcPeaks *Node
 	if hp.inPeaks > 0 {
-		srcPeaks = inputs[1]
+		srcPeaks = inputs[inSourcePeaks]
 	}
 	g := src.Graph()
 	cosineschedule.New(ctx, g, dtypes.Float32).FromContext().Done() // the learning rate's schedule, if one is set
@@ -516,27 +557,20 @@ func modelFn(ctx *context.Context, spec any, inputs []*Node) []*Node {
 		// The target's own encoder should put the sample where the source's did.
 		var tgtPeaks *Node
 		if hp.inPeaks > 0 {
-			tgtPeaks = inputs[6]
+			tgtPeaks = inputs[inTargetPeaks]
 		}
-		muT, _ := Encode(ctx, hp, d.To, inputs[5], tgtPeaks)
+		muT, _ := Encode(ctx, hp, d.To, inputs[inTarget], tgtPeaks)
 		train.AddLoss(ctx, Mul(cst(g, hp.alignW), ReduceAllMean(Square(Sub(mu, muT)))))
 	}
 	var anchors *Anchors
 	if hp.usesAnchors(d) {
-		anchors = &Anchors{Centers: inputs[2], Mask: inputs[3]}
+		anchors = &Anchors{Centers: inputs[inAnchorsTarget], Mask: inputs[inAnchorMask]}
 	}
-	var ret *Retrieved
-	if hp.retrieves() {
-		ret = &Retrieved{Targets: inputs[5], Sims: inputs[6]}
-		if hp.rerank {
-			ret.Query, ret.Sources = src, inputs[7]
-		}
-	}
-	gen, lines := Decode(ctx, hp, z, d.To, hp.n, anchors, ret)
+	gen, lines := Decode(ctx, hp, z, d.To, hp.n, anchors, neighbourInputs(hp, inputs, inNeighbours, src))
 	if hp.selfW > 0 && d.From != d.To {
 		var selfAnchors *Anchors
 		if hp.usesAnchors(Direction{d.From, d.From}) {
-			selfAnchors = &Anchors{Centers: inputs[4], Mask: inputs[3]}
+			selfAnchors = &Anchors{Centers: inputs[inAnchorsSource], Mask: inputs[inAnchorMask]}
 		}
 		self, _ := Decode(ctx, hp, z, d.From, src.Shape().Dimensions[1], selfAnchors, nil)
 		train.AddLoss(ctx, Mul(cst(g, hp.selfW), ReduceAllMean(reconstruction(self, src, hp.pearsonW))))
