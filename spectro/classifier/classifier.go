@@ -31,6 +31,7 @@ import (
 	"github.com/gomlx/gomlx/pkg/ml/train/optimizers"
 	"github.com/gomlx/gomlx/ui/commandline"
 
+	"github.com/spectrogen-go/spectrogen/spectro/collection"
 	"github.com/spectrogen-go/spectrogen/spectro/eval"
 )
 
@@ -63,7 +64,7 @@ type Classifier struct {
 
 // Train fits a classifier on items' features of the given kind to their label
 // ("class" or "species"). settings overrides hyperparameters ("hidden=128;steps=500").
-func Train(b backends.Backend, items []eval.Labelled, kind, label, settings string) (c *Classifier, err error) {
+func Train(b backends.Backend, items []eval.Labelled, kind string, label eval.Label, settings string) (c *Classifier, err error) {
 	defer catch(&err)
 	if len(items) == 0 {
 		return nil, errors.New("classifier: no training samples")
@@ -180,12 +181,12 @@ func Pooled(v []float64, pool int) []float32 {
 }
 
 // CrossValidate trains and tests the classifier over folds and returns the
-// pooled confusion matrix of all held-out predictions. split "random" deals
-// samples into folds at random, "species" keeps a species' samples in one
-// fold (so every test species is unseen, and for label "species" nothing can
-// be right: use it for the class). Labels present only in a test fold count as
+// pooled confusion matrix of all held-out predictions. split
+// collection.Random deals samples into folds at random, collection.BySpecies
+// keeps a species' samples in one fold (so every test species is unseen, and
+// for label eval.Species nothing can be right: use it for the class). Labels present only in a test fold count as
 // errors, as they would in use.
-func CrossValidate(b backends.Backend, items []eval.Labelled, kind, label, split string, folds int, settings string, seed uint64) (eval.Confusion, error) {
+func CrossValidate(b backends.Backend, items []eval.Labelled, kind string, label eval.Label, split collection.Split, folds int, settings string, seed uint64) (eval.Confusion, error) {
 	conf := eval.NewConfusion(items, label)
 	fold := Folds(items, split, folds, seed)
 	// The folds train at once, as many as there are cores: one small
@@ -233,12 +234,13 @@ func CrossValidate(b backends.Backend, items []eval.Labelled, kind, label, split
 	return conf, nil
 }
 
-// Folds assigns each item a fold in [0, k): by "species" (all samples of a
-// species share a fold) or at random. Deterministic for a seed.
-func Folds(items []eval.Labelled, split string, k int, seed uint64) []int {
+// Folds assigns each item a fold in [0, k): by species
+// (collection.BySpecies: all samples of a species share a fold) or at random.
+// Deterministic for a seed.
+func Folds(items []eval.Labelled, split collection.Split, k int, seed uint64) []int {
 	rng := rand.New(rand.NewPCG(seed, 0xc1a5))
 	out := make([]int, len(items))
-	if split != "species" {
+	if split != collection.BySpecies {
 		perm := rng.Perm(len(items))
 		for i, p := range perm {
 			out[p] = i % k

@@ -1,6 +1,7 @@
 package classifier
 
 import (
+	"encoding/json"
 	"math"
 	"reflect"
 	"runtime"
@@ -10,6 +11,7 @@ import (
 	"github.com/spectrogen-go/spectrogen/datasets/synth"
 	"github.com/spectrogen-go/spectrogen/spectro"
 	"github.com/spectrogen-go/spectrogen/spectro/backend"
+	"github.com/spectrogen-go/spectrogen/spectro/collection"
 	"github.com/spectrogen-go/spectrogen/spectro/eval"
 )
 
@@ -41,7 +43,7 @@ func TestCrossValidateLearnsClasses(t *testing.T) {
 	}
 	items := eval.Shuffled(synthetic(t), 1)[:240]
 	b := backend.MustNew("")
-	for _, split := range []string{"random", "species"} {
+	for _, split := range []collection.Split{collection.Random, collection.BySpecies} {
 		conf, err := CrossValidate(b, items, "source", "class", split, 5, "", 3)
 		if err != nil {
 			t.Fatal(err)
@@ -169,11 +171,27 @@ func TestEvaluateLimitsPerceptronAndFoldsAreOrderFree(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, ok := rep.Accuracy["mlp"]["class"]["random"]["source"]; ok {
+	random := Task{Label: eval.Class, Split: collection.Random}
+	if _, ok := rep.Result(Perceptron, random, "source"); ok {
 		t.Error("the perceptron ran on the random split it was told to skip")
 	}
-	if _, ok := rep.Accuracy["nn1"]["class"]["random"]["source"]; !ok {
+	if _, ok := rep.Result(NearestNeighbour, random, "source"); !ok {
 		t.Error("1-NN must still cover every task")
+	}
+	// The JSON keeps its nested shape, without the cell not run.
+	js, err := json.Marshal(rep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back struct {
+		N        int
+		Accuracy map[string]map[string]map[string]map[string]float64
+	}
+	if err := json.Unmarshal(js, &back); err != nil || back.N != 120 || back.Accuracy["nn1"]["class"]["random"]["source"] != rep.Get(NearestNeighbour, random, "source") {
+		t.Errorf("report JSON %s: %v", js, err)
+	}
+	if _, ok := back.Accuracy["mlp"]["class"]["random"]; ok {
+		t.Errorf("the JSON holds the perceptron's random split, not run: %s", js)
 	}
 	if tab := rep.Table(); strings.Contains(tab, "| class | random | perceptron") || !strings.Contains(tab, "| class | leave-species-out | perceptron") {
 		t.Errorf("the table should have the perceptron's row for leave-species-out only:\n%s", tab)
@@ -193,7 +211,7 @@ func TestEvaluateLimitsPerceptronAndFoldsAreOrderFree(t *testing.T) {
 	if !reflect.DeepEqual(parallel.Counts, serial.Counts) {
 		t.Errorf("folds at once %v, one at a time %v", parallel.Counts, serial.Counts)
 	}
-	if got := rep.Confusion[Key("mlp", lso, "source")]; !reflect.DeepEqual(got.Counts, parallel.Counts) {
+	if got := rep.Confusion(Perceptron, lso, "source"); !reflect.DeepEqual(got.Counts, parallel.Counts) {
 		t.Errorf("Evaluate's leave-species-out matrix %v differs from CrossValidate's %v", got.Counts, parallel.Counts)
 	}
 }

@@ -1,49 +1,107 @@
 package classifier
 
 import (
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
 
 	"github.com/gomlx/gomlx/backends"
 
+	"github.com/spectrogen-go/spectrogen/spectro/collection"
 	"github.com/spectrogen-go/spectrogen/spectro/eval"
 )
 
-// Methods, in report order: 1-nearest-neighbour by cosine (leave-one-out) and
-// this package's perceptron (5-fold cross-validation).
-var Methods = []string{"nn1", "mlp"}
+// Method is a way of classifying the report compares.
+type Method string
 
-// Task is what is predicted under which split.
-type Task struct{ Label, Split string }
+// The methods, by their names in tables and JSON.
+const (
+	NearestNeighbour Method = "nn1" // 1-nearest-neighbour by cosine (leave-one-out)
+	Perceptron       Method = "mlp" // this package's perceptron (5-fold cross-validation)
+)
+
+// Methods, in report order.
+var Methods = []Method{NearestNeighbour, Perceptron}
+
+// Name is the method's name for tables and legends.
+func (m Method) Name() string {
+	switch m {
+	case NearestNeighbour:
+		return "1-NN (cosine)"
+	case Perceptron:
+		return "perceptron (GoMLX)"
+	}
+	return string(m)
+}
+
+// Task is what is predicted under which split (collection.Random or
+// collection.BySpecies: leave-species-out).
+type Task struct {
+	Label eval.Label
+	Split collection.Split
+}
 
 // Tasks returns the tasks worth reporting: the chemical class under a random
 // and a leave-species-out split (when items have classes; those without are
 // left out of these tasks) and the species
 // under a random split (leave-species-out cannot name an unseen species).
 func Tasks(items []eval.Labelled) []Task {
-	tasks := []Task{{"species", "random"}}
-	if len(withLabel(items, "class")) > 0 {
-		tasks = append([]Task{{"class", "random"}, {"class", "species"}}, tasks...)
+	tasks := []Task{{eval.Species, collection.Random}}
+	if len(withLabel(items, eval.Class)) > 0 {
+		tasks = append([]Task{{eval.Class, collection.Random}, {eval.Class, collection.BySpecies}}, tasks...)
 	}
 	return tasks
 }
 
-// Report holds accuracies by method, task and input kind, with the confusion matrices.
-type Report struct {
-	N        int                `json:"n"`       // samples
-	NClass   int                `json:"n_class"` // samples with a chemical class
-	Kinds    []string           `json:"kinds"`
-	Tasks    []Task             `json:"-"`
-	Majority map[string]float64 `json:"majority"` // by label: the accuracy of always guessing the commonest
-	// Accuracy[method][label][split][kind]
-	Accuracy  map[string]map[string]map[string]map[string]float64 `json:"accuracy"`
-	Confusion map[string]eval.Confusion                           `json:"-"` // by Key
+// Result is one cell of the report: a method's accuracy on a task from one
+// input kind, with its confusion matrix.
+type Result struct {
+	Method    Method
+	Task      Task
+	Kind      string
+	Accuracy  float64
+	Confusion eval.Confusion
 }
 
-// Key names one cell of the report.
-func Key(method string, t Task, kind string) string {
-	return method + "/" + t.Label + "/" + t.Split + "/" + kind
+// Report holds the results of every method, task and input kind.
+type Report struct {
+	N        int                    `json:"n"`       // samples
+	NClass   int                    `json:"n_class"` // samples with a chemical class
+	Kinds    []string               `json:"kinds"`
+	Tasks    []Task                 `json:"-"`
+	Majority map[eval.Label]float64 `json:"majority"` // by label: the accuracy of always guessing the commonest
+	Results  []Result               `json:"-"`        // in the order Evaluate ran them
+}
+
+// MarshalJSON writes the report with its accuracies nested as Accuracies
+// gives them, under "accuracy".
+func (r *Report) MarshalJSON() ([]byte, error) {
+	type plain Report // without this method
+	return json.Marshal(struct {
+		*plain
+		Accuracy any `json:"accuracy"`
+	}{(*plain)(r), r.Accuracies()})
+}
+
+// Accuracies are the results' accuracies nested by method, label, split and
+// kind — {"mlp": {"class": {"species": {"source": 0.9}}}} in JSON, the shape
+// `spectrogen classify --json` prints.
+func (r *Report) Accuracies() map[Method]map[eval.Label]map[collection.Split]map[string]float64 {
+	acc := map[Method]map[eval.Label]map[collection.Split]map[string]float64{}
+	for _, c := range r.Results {
+		if acc[c.Method] == nil {
+			acc[c.Method] = map[eval.Label]map[collection.Split]map[string]float64{}
+		}
+		if acc[c.Method][c.Task.Label] == nil {
+			acc[c.Method][c.Task.Label] = map[collection.Split]map[string]float64{}
+		}
+		if acc[c.Method][c.Task.Label][c.Task.Split] == nil {
+			acc[c.Method][c.Task.Label][c.Task.Split] = map[string]float64{}
+		}
+		acc[c.Method][c.Task.Label][c.Task.Split][c.Kind] = c.Accuracy
+	}
+	return acc
 }
 
 // Options steer Evaluate.
@@ -63,27 +121,21 @@ func Evaluate(b backends.Backend, items []eval.Labelled, kinds []string, opt Opt
 	if opt.Folds == 0 {
 		opt.Folds = 5
 	}
-	r := &Report{N: len(items), NClass: len(withLabel(items, "class")), Kinds: kinds, Tasks: Tasks(items), Majority: map[string]float64{},
-		Accuracy: map[string]map[string]map[string]map[string]float64{}, Confusion: map[string]eval.Confusion{}}
+	r := &Report{N: len(items), NClass: len(withLabel(items, eval.Class)), Kinds: kinds, Tasks: Tasks(items), Majority: map[eval.Label]float64{}}
 	for _, t := range r.Tasks {
 		r.Majority[t.Label] = eval.Majority(withLabel(items, t.Label), t.Label)
 	}
 	total, done := len(Methods)*len(r.Tasks)*len(kinds), 0
 	for _, m := range Methods {
-		r.Accuracy[m] = map[string]map[string]map[string]float64{}
 		for _, t := range r.Tasks {
-			if r.Accuracy[m][t.Label] == nil {
-				r.Accuracy[m][t.Label] = map[string]map[string]float64{}
-			}
-			r.Accuracy[m][t.Label][t.Split] = map[string]float64{}
 			sub := withLabel(items, t.Label)
-			if m == "mlp" && opt.PerceptronTasks != nil && !slices.Contains(opt.PerceptronTasks, t) {
+			if m == Perceptron && opt.PerceptronTasks != nil && !slices.Contains(opt.PerceptronTasks, t) {
 				done += len(kinds)
 				continue
 			}
 			for _, k := range kinds {
 				var c eval.Confusion
-				if m == "nn1" {
+				if m == NearestNeighbour {
 					c = eval.ClassifyNN(sub, k, t.Label, t.Split)
 				} else {
 					var err error
@@ -91,8 +143,7 @@ func Evaluate(b backends.Backend, items []eval.Labelled, kinds []string, opt Opt
 						return nil, fmt.Errorf("%s, %s by %s split, from %s: %w", m, t.Label, t.Split, k, err)
 					}
 				}
-				r.Accuracy[m][t.Label][t.Split][k] = c.Accuracy()
-				r.Confusion[Key(m, t, k)] = c
+				r.Results = append(r.Results, Result{Method: m, Task: t, Kind: k, Accuracy: c.Accuracy(), Confusion: c})
 				done++
 				if opt.Progress != nil {
 					opt.Progress(done, total)
@@ -105,7 +156,7 @@ func Evaluate(b backends.Backend, items []eval.Labelled, kinds []string, opt Opt
 
 // withLabel returns the items that have the label (samples of unknown
 // chemistry have no class: they are left out of the class tasks).
-func withLabel(items []eval.Labelled, label string) []eval.Labelled {
+func withLabel(items []eval.Labelled, label eval.Label) []eval.Labelled {
 	var out []eval.Labelled
 	for _, it := range items {
 		if it.Label(label) != "" {
@@ -115,9 +166,31 @@ func withLabel(items []eval.Labelled, label string) []eval.Labelled {
 	return out
 }
 
-// Get returns one accuracy.
-func (r *Report) Get(method string, t Task, kind string) float64 {
-	return r.Accuracy[method][t.Label][t.Split][kind]
+// Result returns one cell of the report; false if Evaluate did not run it.
+func (r *Report) Result(m Method, t Task, kind string) (Result, bool) {
+	for _, c := range r.Results {
+		if c.Method == m && c.Task == t && c.Kind == kind {
+			return c, true
+		}
+	}
+	return Result{}, false
+}
+
+// Get returns one accuracy (0 for a cell not run).
+func (r *Report) Get(m Method, t Task, kind string) float64 {
+	c, _ := r.Result(m, t, kind)
+	return c.Accuracy
+}
+
+// Confusion returns one cell's confusion matrix (empty for a cell not run).
+func (r *Report) Confusion(m Method, t Task, kind string) eval.Confusion {
+	c, _ := r.Result(m, t, kind)
+	return c.Confusion
+}
+
+// ran reports whether Evaluate ran method m on task t.
+func (r *Report) ran(m Method, t Task) bool {
+	return slices.ContainsFunc(r.Results, func(c Result) bool { return c.Method == m && c.Task == t })
 }
 
 // Table is the report as a Markdown table: a row per task and method, a
@@ -132,13 +205,13 @@ func (r *Report) Table() string {
 	for _, t := range r.Tasks {
 		for _, m := range Methods {
 			split := "random"
-			if t.Split == "species" {
+			if t.Split == collection.BySpecies {
 				split = "leave-species-out"
 			}
-			if len(r.Accuracy[m][t.Label][t.Split]) == 0 {
+			if !r.ran(m, t) {
 				continue // a method not run on this task (Options.PerceptronTasks)
 			}
-			fmt.Fprintf(&b, "| %s | %s | %s |", t.Label, split, MethodName(m))
+			fmt.Fprintf(&b, "| %s | %s | %s |", t.Label, split, m.Name())
 			for _, k := range r.Kinds {
 				fmt.Fprintf(&b, " %.3f |", r.Get(m, t, k))
 			}
@@ -146,15 +219,4 @@ func (r *Report) Table() string {
 		}
 	}
 	return b.String()
-}
-
-// MethodName is a method's name for tables and legends.
-func MethodName(m string) string {
-	switch m {
-	case "nn1":
-		return "1-NN (cosine)"
-	case "mlp":
-		return "perceptron (GoMLX)"
-	}
-	return m
 }

@@ -7,6 +7,17 @@ import (
 	"strings"
 
 	"gonum.org/v1/gonum/floats"
+
+	"github.com/spectrogen-go/spectrogen/spectro/collection"
+)
+
+// Label is what a classifier predicts of a sample.
+type Label string
+
+// The labels of a sample.
+const (
+	Class   Label = "class"   // its chemical class (carbonate, sulfate, ...)
+	Species Label = "species" // its mineral species
 )
 
 // Labelled is one sample's feature vectors by input kind ("source",
@@ -16,9 +27,9 @@ type Labelled struct {
 	Features       map[string][]float64
 }
 
-// Label returns the item's species for label "species", else its chemical class.
-func (it Labelled) Label(label string) string {
-	if label == "species" {
+// Label returns the item's species for label Species, else its chemical class.
+func (it Labelled) Label(label Label) string {
+	if label == Species {
 		return it.Species
 	}
 	return it.Class
@@ -31,7 +42,7 @@ type Confusion struct {
 }
 
 // NewConfusion returns an empty matrix over the distinct labels of items, sorted.
-func NewConfusion(items []Labelled, label string) Confusion {
+func NewConfusion(items []Labelled, label Label) Confusion {
 	set := map[string]bool{}
 	for _, it := range items {
 		set[it.Label(label)] = true
@@ -100,10 +111,11 @@ func (c Confusion) String() string {
 }
 
 // ClassifyNN predicts each sample's label (class or species) by its nearest
-// neighbour (cosine) among the other samples, under a split: "random" (the
-// neighbour may be any other sample) or "species" (leave-species-out: no
-// sample of the same species is a neighbour). kind selects the features.
-func ClassifyNN(items []Labelled, kind, label, split string) Confusion {
+// neighbour (cosine) among the other samples, under a split: collection.Random
+// (the neighbour may be any other sample) or collection.BySpecies
+// (leave-species-out: no sample of the same species is a neighbour). kind
+// selects the features.
+func ClassifyNN(items []Labelled, kind string, label Label, split collection.Split) Confusion {
 	c := NewConfusion(items, label)
 	norms := make([]float64, len(items))
 	for i, it := range items {
@@ -112,7 +124,7 @@ func ClassifyNN(items []Labelled, kind, label, split string) Confusion {
 	for i, a := range items {
 		best, bestSim := -1, -2.0
 		for j, b := range items {
-			if i == j || (split == "species" && a.Species == b.Species) {
+			if i == j || (split == collection.BySpecies && a.Species == b.Species) {
 				continue
 			}
 			sim := floats.Dot(a.Features[kind], b.Features[kind]) / (norms[i]*norms[j] + 1e-12)
@@ -128,7 +140,7 @@ func ClassifyNN(items []Labelled, kind, label, split string) Confusion {
 }
 
 // Majority is the share of the most common label: the accuracy of always guessing it.
-func Majority(items []Labelled, label string) float64 {
+func Majority(items []Labelled, label Label) float64 {
 	n := map[string]int{}
 	m := 0
 	for _, it := range items {

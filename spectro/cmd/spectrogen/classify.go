@@ -11,6 +11,8 @@ import (
 	"github.com/spectrogen-go/spectrogen/datasets/samples"
 	"github.com/spectrogen-go/spectrogen/spectro/backend"
 	"github.com/spectrogen-go/spectrogen/spectro/classifier"
+	"github.com/spectrogen-go/spectrogen/spectro/collection"
+	"github.com/spectrogen-go/spectrogen/spectro/eval"
 	"github.com/spectrogen-go/spectrogen/spectro/experiment"
 	"github.com/spectrogen-go/spectrogen/spectro/model"
 )
@@ -87,7 +89,7 @@ func runClassify(ctx context.Context, args []string) error {
 	}
 	if *asJSON {
 		return json.NewEncoder(os.Stdout).Encode(map[string]any{"from": f, "to": t, "n": rep.N, "kinds": rep.Kinds,
-			"majority": rep.Majority, "accuracy": rep.Accuracy})
+			"majority": rep.Majority, "accuracy": rep.Accuracies()})
 	}
 	what := fmt.Sprintf("%s + %s", f, t)
 	if len(kinds) == 1 {
@@ -95,12 +97,12 @@ func runClassify(ctx context.Context, args []string) error {
 	}
 	fmt.Printf("%d samples of %s (%s): 1-NN leave-one-out, perceptron %d-fold\n\n%s", len(items), col.Dir, what, *folds, rep.Table())
 	task := classifier.Tasks(items)[0]
-	if task.Label != "class" {
+	if task.Label != eval.Class {
 		fmt.Println("\n(no chemistry in these files, so no chemical class: species only; --chemistry DIR labels them)")
 		return nil
 	}
-	task.Split = "species"
-	fmt.Printf("\nconfusion matrix, chemical class from the measured %s, perceptron, leave-species-out:\n%s", f, rep.Confusion[classifier.Key("mlp", task, "source")])
+	task.Split = collection.BySpecies
+	fmt.Printf("\nconfusion matrix, chemical class from the measured %s, perceptron, leave-species-out:\n%s", f, rep.Confusion(classifier.Perceptron, task, "source"))
 	return nil
 }
 

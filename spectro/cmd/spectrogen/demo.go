@@ -399,14 +399,14 @@ func demoClassify(step *demoStep, col *collection.Collection, g *model.Generator
 	// The perceptron (60 trainings for every task) runs on the task that
 	// tests generalisation, the class of unseen species; 1-NN covers all
 	// three. `spectrogen classify` and notebook 06 run the perceptron on all.
-	lso := classifier.Task{Label: "class", Split: "species"}
+	lso := classifier.Task{Label: eval.Class, Split: collection.BySpecies}
 	rep, err := classifier.Evaluate(b, items, kinds, classifier.Options{Seed: 1, PerceptronTasks: []classifier.Task{lso}})
 	if err != nil {
 		return err
 	}
 	var panels []*plot.Plot
 	for _, k := range []string{"source", "generated"} {
-		c := rep.Confusion[classifier.Key("mlp", lso, k)]
+		c := rep.Confusion(classifier.Perceptron, lso, k)
 		name := map[string]string{"source": "measured infrared", "generated": "generated Raman"}[k]
 		p, err := plots.Matrix(fmt.Sprintf("class from %s: %.0f%% (leave-species-out)", name, 100*c.Accuracy()), c.Labels, c.Counts)
 		if err != nil {
@@ -421,7 +421,7 @@ func demoClassify(step *demoStep, col *collection.Collection, g *model.Generator
 	if err := atomicfile.Write(filepath.Join(out, "confusion.png"), img); err != nil {
 		return err
 	}
-	step.end("class from infrared %.3f, from generated Raman %.3f (perceptron, leave-species-out)", rep.Get("mlp", lso, "source"), rep.Get("mlp", lso, "generated"))
+	step.end("class from infrared %.3f, from generated Raman %.3f (perceptron, leave-species-out)", rep.Get(classifier.Perceptron, lso, "source"), rep.Get(classifier.Perceptron, lso, "generated"))
 	fmt.Fprintf(report, "\n## Classification\n\n%d samples. 1-NN is leave-one-out; the perceptron is 5-fold cross-validated by species, on the class of unseen species only (`spectrogen classify` runs it on every task). "+
 		"\"generated\" is the demo model's Raman from each sample's infrared (the model saw the training species' Raman, so for them it is close to measured).\n\n%s\n![confusion](confusion.png)\n",
 		rep.N, rep.Table())
