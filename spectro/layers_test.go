@@ -54,6 +54,7 @@ func TestLayering(t *testing.T) {
 				"spectro/cmd/spectrogen":         "the command wires the layers together",
 				"spectro/cmd/retrieval-variants": "a research command measuring the look-up on real data",
 				"spectro/experiment":             "experiments put the data layer and the model together",
+				"spectro/experiment/demo":        "the demo writes the synthetic dataset and reads the example files",
 			}},
 		{"the shipped models and libraries are data of their own, not experiments",
 			[]string{"spectro/pretrained"},

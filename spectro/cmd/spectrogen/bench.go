@@ -16,6 +16,7 @@ import (
 	"github.com/spectrogen-go/spectrogen/spectro"
 	"github.com/spectrogen-go/spectrogen/spectro/atomicfile"
 	"github.com/spectrogen-go/spectrogen/spectro/eval"
+	"github.com/spectrogen-go/spectrogen/spectro/experiment/demo"
 	"github.com/spectrogen-go/spectrogen/spectro/fit"
 	"github.com/spectrogen-go/spectrogen/spectro/fit/nist"
 	"github.com/spectrogen-go/spectrogen/spectro/lineshape"
@@ -213,7 +214,7 @@ func runReport(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
-		jobs := ramanFitJobs(col)
+		jobs := demo.RamanFitJobs(col)
 		start := time.Now()
 		results := fit.FitBatch(ctx, jobs, fit.Options{}, 0, nil)
 		rate := float64(len(jobs)) / time.Since(start).Seconds()

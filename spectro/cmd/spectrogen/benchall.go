@@ -18,6 +18,7 @@ import (
 	"github.com/spectrogen-go/spectrogen/spectro/backend"
 	"github.com/spectrogen-go/spectrogen/spectro/chem"
 	"github.com/spectrogen-go/spectrogen/spectro/eval"
+	"github.com/spectrogen-go/spectrogen/spectro/experiment/demo"
 	"github.com/spectrogen-go/spectrogen/spectro/features"
 	"github.com/spectrogen-go/spectrogen/spectro/fit"
 	"github.com/spectrogen-go/spectrogen/spectro/lineshape"
@@ -39,7 +40,7 @@ type benchReport struct {
 	BatchMedianR2 float64            `json:"batch_median_r2"`
 	SynthPerS     float64            `json:"synthetic_spectra_per_s"` // one core
 	Models        []modelBench       `json:"models"`
-	Demo          []demoStage        `json:"demo_stages,omitempty"`
+	Demo          []demo.Stage       `json:"demo_stages,omitempty"`
 	DemoSeconds   float64            `json:"demo_seconds,omitempty"`
 }
 
@@ -199,25 +200,11 @@ func runBenchAll(ctx context.Context, args []string) error {
 	if *withDemo {
 		logf("running the demo ...\n")
 		out := filepath.Join(work, "demo")
-		stdout := os.Stdout
-		os.Stdout, _ = os.Open(os.DevNull)
-		err := runDemo(ctx, []string{"--out", out, "--backend", *backendCfg})
-		os.Stdout = stdout
+		res, err := demo.Run(ctx, demo.Options{Out: out, Seed: 1, Backend: *backendCfg, Steps: demoSteps, Prior: model.TCH, FitCache: fitCache(), Log: io.Discard})
 		if err != nil {
 			return fmt.Errorf("demo: %w", err)
 		}
-		data, err := os.ReadFile(filepath.Join(out, "stages.json"))
-		if err != nil {
-			return err
-		}
-		var st struct {
-			Stages  []demoStage `json:"stages"`
-			Seconds float64     `json:"seconds"`
-		}
-		if err := json.Unmarshal(data, &st); err != nil {
-			return err
-		}
-		r.Demo, r.DemoSeconds = st.Stages, st.Seconds
+		r.Demo, r.DemoSeconds = res.Stages, res.Seconds
 	}
 
 	if *asJSON {

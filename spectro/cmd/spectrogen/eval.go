@@ -136,13 +136,11 @@ func runCrossval(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	dir := *work
-	if dir == "" {
-		if dir, err = os.MkdirTemp("", "spectrogen-crossval-"); err != nil {
-			return err
-		}
-		defer os.RemoveAll(dir)
+	dir, cleanup, err := workDir(*work, "spectrogen-crossval-")
+	if err != nil {
+		return err
 	}
+	defer cleanup()
 	log := io.Writer(os.Stdout)
 	if *asJSON {
 		log = os.Stderr

@@ -189,3 +189,15 @@ func openModel(dir, backendCfg string) (*model.Generator, error) {
 	g.SetFitCache(fitCache())
 	return g, nil
 }
+
+// workDir is a command's --work folder, or a new temporary one that cleanup
+// removes.
+func workDir(flagValue, prefix string) (dir string, cleanup func(), err error) {
+	if flagValue != "" {
+		return flagValue, func() {}, nil
+	}
+	if dir, err = os.MkdirTemp("", prefix); err != nil {
+		return "", nil, err
+	}
+	return dir, func() { os.RemoveAll(dir) }, nil
+}

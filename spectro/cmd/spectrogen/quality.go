@@ -34,13 +34,11 @@ func runQuality(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	dir := *work
-	if dir == "" {
-		if dir, err = os.MkdirTemp("", "spectrogen-quality-"); err != nil {
-			return err
-		}
-		defer os.RemoveAll(dir)
+	dir, cleanup, err := workDir(*work, "spectrogen-quality-")
+	if err != nil {
+		return err
 	}
+	defer cleanup()
 	res, err := experiment.HeldOutSpecies(col, model.TrainConfig{From: f, To: t, OutDir: filepath.Join(dir, "model"), Steps: *steps,
 		Settings: *set, Backend: *backendCfg, FitCache: fitCache(), Log: os.Stderr, Context: ctx})
 	if err != nil {
