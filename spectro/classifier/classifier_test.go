@@ -178,7 +178,7 @@ func TestEvaluateLimitsPerceptronAndFoldsAreOrderFree(t *testing.T) {
 	if _, ok := rep.Result(NearestNeighbour, random, "source"); !ok {
 		t.Error("1-NN must still cover every task")
 	}
-	// The JSON keeps its nested shape, without the cell not run.
+	// The JSON keeps its nested shape; the task not run is an empty object.
 	js, err := json.Marshal(rep)
 	if err != nil {
 		t.Fatal(err)
@@ -190,8 +190,11 @@ func TestEvaluateLimitsPerceptronAndFoldsAreOrderFree(t *testing.T) {
 	if err := json.Unmarshal(js, &back); err != nil || back.N != 120 || back.Accuracy["nn1"]["class"]["random"]["source"] != rep.Get(NearestNeighbour, random, "source") {
 		t.Errorf("report JSON %s: %v", js, err)
 	}
-	if _, ok := back.Accuracy["mlp"]["class"]["random"]; ok {
-		t.Errorf("the JSON holds the perceptron's random split, not run: %s", js)
+	if cell, ok := back.Accuracy["mlp"]["class"]["random"]; !ok || len(cell) != 0 {
+		t.Errorf("the perceptron's random split, not run, should be an empty object: %s", js)
+	}
+	if byValue, err := json.Marshal(*rep); err != nil || string(byValue) != string(js) {
+		t.Errorf("a Report value marshals otherwise than a pointer: %s", byValue)
 	}
 	if tab := rep.Table(); strings.Contains(tab, "| class | random | perceptron") || !strings.Contains(tab, "| class | leave-species-out | perceptron") {
 		t.Errorf("the table should have the perceptron's row for leave-species-out only:\n%s", tab)

@@ -76,29 +76,30 @@ type Report struct {
 
 // MarshalJSON writes the report with its accuracies nested as Accuracies
 // gives them, under "accuracy".
-func (r *Report) MarshalJSON() ([]byte, error) {
+func (r Report) MarshalJSON() ([]byte, error) {
 	type plain Report // without this method
 	return json.Marshal(struct {
-		*plain
+		plain
 		Accuracy any `json:"accuracy"`
-	}{(*plain)(r), r.Accuracies()})
+	}{plain(r), r.Accuracies()})
 }
 
 // Accuracies are the results' accuracies nested by method, label, split and
 // kind — {"mlp": {"class": {"species": {"source": 0.9}}}} in JSON, the shape
-// `spectrogen classify --json` prints.
+// `spectrogen classify --json` prints; a task a method did not run
+// (Options.PerceptronTasks) is an empty object.
 func (r *Report) Accuracies() map[Method]map[eval.Label]map[collection.Split]map[string]float64 {
 	acc := map[Method]map[eval.Label]map[collection.Split]map[string]float64{}
+	for _, m := range Methods {
+		acc[m] = map[eval.Label]map[collection.Split]map[string]float64{}
+		for _, t := range r.Tasks {
+			if acc[m][t.Label] == nil {
+				acc[m][t.Label] = map[collection.Split]map[string]float64{}
+			}
+			acc[m][t.Label][t.Split] = map[string]float64{}
+		}
+	}
 	for _, c := range r.Results {
-		if acc[c.Method] == nil {
-			acc[c.Method] = map[eval.Label]map[collection.Split]map[string]float64{}
-		}
-		if acc[c.Method][c.Task.Label] == nil {
-			acc[c.Method][c.Task.Label] = map[collection.Split]map[string]float64{}
-		}
-		if acc[c.Method][c.Task.Label][c.Task.Split] == nil {
-			acc[c.Method][c.Task.Label][c.Task.Split] = map[string]float64{}
-		}
 		acc[c.Method][c.Task.Label][c.Task.Split][c.Kind] = c.Accuracy
 	}
 	return acc

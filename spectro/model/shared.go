@@ -89,9 +89,13 @@ func sharedModelKey(cfg TrainConfig) (string, error) {
 	if cfg.Augment != nil || cfg.References != nil || cfg.Init != "" || cfg.OnStep != nil {
 		return "", fmt.Errorf("TrainShared takes in-memory pairs or a collection, without augmenting data, references, an initial model or a step callback")
 	}
+	prior := cfg.Prior
+	if p, err := ParsePrior(string(prior)); err == nil {
+		prior = p // "voigt" and "tch" train the same model
+	}
 	h := sha256.New()
 	fmt.Fprintf(h, "format %d|%s|%s|%v|%d|%d|%s|%s|%s|%g|%q|%q|", FormatVersion, cfg.From, cfg.To, cfg.Modalities, cfg.Steps, cfg.Seed,
-		cfg.Prior, cfg.Settings, cfg.Split, cfg.ValFraction, cfg.Exclude, append(cfg.HoldOut, cfg.HoldOutSamples...))
+		prior, cfg.Settings, cfg.Split, cfg.ValFraction, cfg.Exclude, append(cfg.HoldOut, cfg.HoldOutSamples...))
 	if cfg.Collection != nil {
 		for _, s := range cfg.Collection.Samples {
 			fmt.Fprintf(h, "sample %s %s|", s.Key, s.Mineral)

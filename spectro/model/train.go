@@ -181,8 +181,14 @@ var excludedParams = []string{ParamSteps}
 // (trainer, template, model.json), run the steps with their callbacks, and
 // finish (the last checkpoint, the band's calibration, model.json).
 func Train(cfg TrainConfig) (sum *Summary, err error) {
+	var r *run
+	defer func() { // after catch: a run stopped by a panic still returns its summary
+		if sum == nil && r != nil {
+			sum = r.sum
+		}
+	}()
 	defer catch(&err)
-	r, err := newRun(cfg)
+	r, err = newRun(cfg)
 	if err != nil {
 		return nil, err
 	}

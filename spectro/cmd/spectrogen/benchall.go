@@ -200,7 +200,7 @@ func runBenchAll(ctx context.Context, args []string) error {
 	if *withDemo {
 		logf("running the demo ...\n")
 		out := filepath.Join(work, "demo")
-		res, err := demo.Run(ctx, demo.Options{Out: out, Seed: 1, Backend: *backendCfg, Steps: demoSteps, Prior: model.TCH, FitCache: fitCache(), Log: io.Discard})
+		res, err := demo.Run(ctx, demo.Options{Out: out, Backend: *backendCfg, FitCache: fitCache(), Log: io.Discard})
 		if err != nil {
 			return fmt.Errorf("demo: %w", err)
 		}

@@ -12,15 +12,12 @@ func init() {
 	register(command{"demo", "run the main job on the embedded synthetic data and write a report", runDemo})
 }
 
-// demoSteps is the demo model's training length by default.
-const demoSteps = 1200
-
 func runDemo(ctx context.Context, args []string) error {
 	fs := newFlags("demo", "[--out DIR] [--seed S] [--backend CONFIG]")
 	out := fs.String("out", "out", "folder for the report, figures and data")
 	seed := fs.Uint64("seed", 1, "random seed of the synthetic dataset")
 	backendCfg := fs.String("backend", "", "GoMLX backend config (default $GOMLX_BACKEND or the pure-Go backend)")
-	steps := fs.Int("steps", demoSteps, "training steps of the demo model (infrared → Raman)")
+	steps := fs.Int("steps", demo.DefaultSteps, "training steps of the demo model (infrared → Raman)")
 	prior := fs.String("prior", string(model.TCH), "decoder line shape of the demo model (tch, the Thompson–Cox–Hastings Voigt, measured best; see the README's ablation)")
 	// The prior comparison trains three more models (as long as 900 steps of
 	// the main one): off by default so a first run stays short; notebooks 03

@@ -86,13 +86,17 @@ func (d *demoStep) stageTable(total float64) string {
 	return b.String()
 }
 
-// Options are a demo run's settings.
+// DefaultSteps is the main model's training length when Options.Steps is 0.
+const DefaultSteps = 1200
+
+// Options are a demo run's settings; zero values take the defaults of
+// `spectrogen demo`.
 type Options struct {
-	Out        string      // the folder for the report, figures and data
-	Seed       uint64      // of the synthetic dataset
+	Out        string      // the folder for the report, figures and data (required)
+	Seed       uint64      // of the synthetic dataset (0: 1)
 	Backend    string      // GoMLX backend config ("": the default)
-	Steps      int         // training steps of the main model
-	Prior      model.Prior // its decoder line shape ("": the hyperparameter's)
+	Steps      int         // training steps of the main model (0: DefaultSteps)
+	Prior      model.Prior // its decoder line shape ("": model.TCH, measured best)
 	PriorSteps int         // steps of each model of the prior comparison (0: skip it)
 	Settings   string      // the main model's hyperparameters, "key=value;..."
 	// FitCache keeps peak fits between runs (nil: features.User()).
@@ -114,6 +118,18 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 	}
 	if opt.FitCache == nil {
 		opt.FitCache = features.User()
+	}
+	if opt.Out == "" {
+		return nil, errors.New("demo: no output folder (Options.Out)")
+	}
+	if opt.Seed == 0 {
+		opt.Seed = 1
+	}
+	if opt.Steps == 0 {
+		opt.Steps = DefaultSteps
+	}
+	if opt.Prior == "" {
+		opt.Prior = model.TCH
 	}
 	return run(ctx, opt)
 }
