@@ -1,6 +1,8 @@
 package experiment
 
 import (
+	"os"
+	"path/filepath"
 	"reflect"
 	"testing"
 
@@ -41,5 +43,17 @@ func TestLabelledWithoutModel(t *testing.T) {
 	}
 	if _, _, _, err := Labelled(&collection.Collection{Dir: "empty"}, spectro.Infrared, spectro.Raman, nil); err == nil {
 		t.Error("an empty collection gave items")
+	}
+}
+
+func TestSessionDir(t *testing.T) {
+	t.Setenv("GONB_TMP_DIR", "/gonb/session")
+	if got := SessionDir("nb03"); got != "/gonb/session/nb03" {
+		t.Errorf("under GoNB: %s", got)
+	}
+	t.Setenv("GONB_TMP_DIR", "")
+	t.Setenv("GONB_JUPYTER_KERNEL_ID", "k1")
+	if got, want := SessionDir("nb03"), filepath.Join(os.TempDir(), "nb03-k1"); got != want {
+		t.Errorf("elsewhere: %s, want %s", got, want)
 	}
 }
