@@ -38,7 +38,6 @@ import (
 	"github.com/spectrogen-go/spectrogen/spectro/experiment"
 	"github.com/spectrogen-go/spectrogen/spectro/features"
 	"github.com/spectrogen-go/spectrogen/spectro/fit"
-	"github.com/spectrogen-go/spectrogen/spectro/lineshape"
 	"github.com/spectrogen-go/spectrogen/spectro/model"
 	"github.com/spectrogen-go/spectrogen/spectro/plots"
 	"github.com/spectrogen-go/spectrogen/spectro/pretrained"
@@ -273,7 +272,7 @@ type demoSplit struct{ train, test []collection.Pair }
 // holding out whole species, and evaluates it against the baselines.
 func demoModel(ctx context.Context, step *demoStep, col *collection.Collection, out string, steps int, prior model.Prior, backendCfg, settings string, report *strings.Builder) (*model.Generator, demoSplit, error) {
 	step.begin("fitting the peaks of every Raman spectrum")
-	jobs := RamanFitJobs(col)
+	jobs := experiment.RamanFitJobs(col)
 	fitStart := time.Now()
 	results := fit.FitBatch(ctx, jobs, fit.Options{}, 0, nil)
 	var r2 []float64
@@ -463,17 +462,6 @@ func demoClassify(step *demoStep, col *collection.Collection, g *model.Generator
 		"\"generated\" is the demo model's Raman from each sample's infrared (the model saw the training species' Raman, so for them it is close to measured).\n\n%s\n![confusion](confusion.png)\n",
 		rep.N, rep.Table())
 	return nil
-}
-
-// RamanFitJobs makes one fitting job per sample's Raman spectrum: up to 12
-// pseudo-Voigt lines and a linear baseline (the demo's and the fitting report's setting).
-func RamanFitJobs(col *collection.Collection) []fit.Job {
-	var jobs []fit.Job
-	for _, s := range col.Samples {
-		sp := s.Spectra[spectro.Raman][0]
-		jobs = append(jobs, fit.Job{X: sp.X, Y: sp.Y, Shape: lineshape.PseudoVoigt, Guess: fit.GuessOptions{MaxPeaks: 12, Baseline: 1}})
-	}
-	return jobs
 }
 
 // demoReal translates the example RRUFF samples with the shipped real-data
