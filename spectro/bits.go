@@ -18,3 +18,13 @@ func WriteFloatBits(w io.Writer, vs ...[]float64) {
 		}
 	}
 }
+
+// Float64s widens float32 values (the model's tensors, stored libraries) to
+// float64, the precision spectra and metrics work in.
+func Float64s(v []float32) []float64 {
+	out := make([]float64, len(v))
+	for i, x := range v {
+		out[i] = float64(x)
+	}
+	return out
+}

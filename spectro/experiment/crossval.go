@@ -47,11 +47,10 @@ func CrossValidate(ctx gocontext.Context, col *collection.Collection, from, to s
 		if _, err := model.Train(cfg); err != nil {
 			return nil, nil, fmt.Errorf("fold %d: %w", i+1, err)
 		}
-		g, err := model.Load(cfg.OutDir, cfg.Backend)
+		g, err := model.LoadCaching(cfg.OutDir, cfg.Backend, cfg.FitCache)
 		if err != nil {
 			return nil, nil, err
 		}
-		g.SetFitCache(cfg.FitCache)
 		// The baselines look up what the model could: the training pairs
 		// and, with references, the same reference pairs it trained on.
 		baseP := trainP

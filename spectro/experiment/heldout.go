@@ -43,11 +43,10 @@ func HeldOutSpecies(col *collection.Collection, cfg model.TrainConfig) (*HeldOut
 		return nil, err
 	}
 	res := &HeldOutResult{Training: sum, Species: collection.SpeciesOf(testP)}
-	g, err := model.Load(cfg.OutDir, cfg.Backend)
+	g, err := model.LoadCaching(cfg.OutDir, cfg.Backend, cfg.FitCache)
 	if err != nil {
 		return res, err
 	}
-	g.SetFitCache(cfg.FitCache)
 	held := map[string]bool{}
 	for _, sp := range res.Species {
 		held[sp] = true

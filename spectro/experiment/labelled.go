@@ -75,11 +75,7 @@ func Labelled(col *collection.Collection, f, t spectro.Modality, g *model.Genera
 		gm, _, _ := gens[i].Scaled()
 		items[i].Features["generated"] = gm.Y
 		items[i].Features["source+generated"] = append(append([]float64(nil), items[i].Features["source"]...), gm.Y...)
-		latent := make([]float64, len(gens[i].Latent))
-		for j, z := range gens[i].Latent {
-			latent[j] = float64(z)
-		}
-		items[i].Features["latent"] = latent
+		items[i].Features["latent"] = spectro.Float64s(gens[i].Latent)
 	}
 	return items, InputKinds, 0, nil
 }

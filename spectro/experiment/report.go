@@ -216,7 +216,7 @@ func Score(g *model.Generator, exs []model.Example) ([]eval.Scores, []model.Gene
 	xs := spectro.DefaultGrid(to).Points()
 	scores := make([]eval.Scores, len(exs))
 	for i, e := range exs {
-		scores[i] = eval.Score(gens[i].Expected, f64(e.Tgt), xs, to.PeakTolerance())
+		scores[i] = eval.Score(gens[i].Expected, spectro.Float64s(e.Tgt), xs, to.PeakTolerance())
 	}
 	return scores, gens, nil
 }
@@ -225,7 +225,7 @@ func Score(g *model.Generator, exs []model.Example) ([]eval.Scores, []model.Gene
 func BaselineExamples(exs []model.Example) []eval.Example {
 	out := make([]eval.Example, len(exs))
 	for i, e := range exs {
-		out[i] = eval.Example{Src: f64(e.Src), Tgt: f64(e.Tgt)}
+		out[i] = eval.Example{Src: spectro.Float64s(e.Src), Tgt: spectro.Float64s(e.Tgt)}
 	}
 	return out
 }
@@ -240,15 +240,7 @@ func coverageOf(exs []model.Example, gens []model.Generated, xs []float64) []eva
 			out[i] = eval.Coverage{Points: math.NaN(), Peaks: math.NaN(), Width: math.NaN()}
 			continue
 		}
-		out[i] = eval.BandCoverage(lower, upper, f64(e.Tgt), e.Target.Measured(xs))
-	}
-	return out
-}
-
-func f64(v []float32) []float64 {
-	out := make([]float64, len(v))
-	for i, x := range v {
-		out[i] = float64(x)
+		out[i] = eval.BandCoverage(lower, upper, spectro.Float64s(e.Tgt), e.Target.Measured(xs))
 	}
 	return out
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/spectrogen-go/spectrogen/spectro"
 	"github.com/spectrogen-go/spectrogen/spectro/atomicfile"
+	"github.com/spectrogen-go/spectrogen/spectro/gobfile"
 )
 
 // DiskCache keeps peak tables between processes in one gzipped gob file,
@@ -96,6 +97,8 @@ func (c *DiskCache) Store(fits map[string]spectro.PeakTable) {
 		merged[k] = v
 	}
 	c.m, c.loaded = merged, true
+	// Written at gzip's default level, not gobfile.Write's best: the cache
+	// is rewritten after every training's new fits, and read back the same.
 	var buf bytes.Buffer
 	zw := gzip.NewWriter(&buf)
 	if err := gob.NewEncoder(zw).Encode(merged); err != nil {
@@ -110,15 +113,12 @@ func (c *DiskCache) Store(fits map[string]spectro.PeakTable) {
 // readFile reads a cache file; a missing or damaged one reads as empty.
 func readFile(path string) map[string]spectro.PeakTable {
 	m := map[string]spectro.PeakTable{}
-	data, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
 		return m
 	}
-	zr, err := gzip.NewReader(bytes.NewReader(data))
-	if err != nil {
-		return m
-	}
-	if err := gob.NewDecoder(zr).Decode(&m); err != nil {
+	defer f.Close()
+	if err := gobfile.Read(f, &m, "fit cache"); err != nil {
 		return map[string]spectro.PeakTable{}
 	}
 	return m

@@ -102,7 +102,7 @@ func bandCoverages(exs []Example, gens []Generated) []eval.Coverage {
 	out := make([]eval.Coverage, len(exs))
 	for i, e := range exs {
 		_, lower, upper := gens[i].Scaled()
-		out[i] = eval.BandCoverage(lower, upper, f64(e.Tgt), e.Target.Measured(e.Target.X))
+		out[i] = eval.BandCoverage(lower, upper, spectro.Float64s(e.Tgt), e.Target.Measured(e.Target.X))
 	}
 	return out
 }

@@ -56,6 +56,17 @@ func (g *Generator) SetFitCache(c *features.DiskCache) {
 	}
 }
 
+// LoadCaching is Load with generation keeping the sources' peak fits in
+// fits (nil: features.User(), as Load does).
+func LoadCaching(dir, backendConfig string, fits *features.DiskCache) (*Generator, error) {
+	g, err := Load(dir, backendConfig)
+	if err != nil {
+		return nil, err
+	}
+	g.SetFitCache(fits)
+	return g, nil
+}
+
 // FitCache is where generation keeps the sources' peak fits.
 func (g *Generator) FitCache() *features.DiskCache { return g.fits }
 
@@ -437,14 +448,6 @@ func percentile(sorted []float64, q float64) float64 {
 	}
 	t := pos - float64(i)
 	return sorted[i]*(1-t) + sorted[i+1]*t
-}
-
-func f64(v []float32) []float64 {
-	out := make([]float64, len(v))
-	for i, x := range v {
-		out[i] = float64(x)
-	}
-	return out
 }
 
 // Scaled returns the generated spectrum and band min-max scaled by the

@@ -614,11 +614,10 @@ func (r *run) finish() error {
 		if err := writeInfo(cfg.OutDir, r.info); err != nil {
 			return err
 		}
-		g, err := Load(cfg.OutDir, cfg.Backend)
+		g, err := LoadCaching(cfg.OutDir, cfg.Backend, cfg.FitCache)
 		if err != nil {
 			return err
 		}
-		g.SetFitCache(cfg.FitCache)
 		if r.info.Band, err = CalibrateBand(g, r.trainLib, r.valEx, cfg.Log); err != nil {
 			return err
 		}

@@ -5,6 +5,7 @@ import (
 	"io"
 	"math"
 
+	"github.com/spectrogen-go/spectrogen/spectro"
 	"github.com/spectrogen-go/spectrogen/spectro/gobfile"
 	"gonum.org/v1/gonum/mat"
 )
@@ -55,14 +56,6 @@ func dequantise(v []uint16) []float32 {
 	out := make([]float32, len(v))
 	for i, x := range v {
 		out[i] = float32(x) / 65535
-	}
-	return out
-}
-
-func to64(v []float32) []float64 {
-	out := make([]float64, len(v))
-	for i, x := range v {
-		out[i] = float64(x)
 	}
 	return out
 }
@@ -122,7 +115,7 @@ func Read(r io.Reader) (*Library, error) {
 		for _, t := range st.Targets8 {
 			targets = append(targets, dequantise8(t))
 		}
-		st.ProjMean, st.ProjW = to64(st.ProjMean32), to64(st.ProjW32)
+		st.ProjMean, st.ProjW = spectro.Float64s(st.ProjMean32), spectro.Float64s(st.ProjW32)
 	} else {
 		for _, s := range st.Sources {
 			sources = append(sources, dequantise(s))

@@ -182,12 +182,7 @@ var fitCache = sync.OnceValue(func() *features.DiskCache {
 
 // openModel opens a model folder for generation, keeping fits in fitCache.
 func openModel(dir, backendCfg string) (*model.Generator, error) {
-	g, err := model.Load(dir, backendCfg)
-	if err != nil {
-		return nil, err
-	}
-	g.SetFitCache(fitCache())
-	return g, nil
+	return model.LoadCaching(dir, backendCfg, fitCache())
 }
 
 // workDir is a command's --work folder, or a new temporary one that cleanup

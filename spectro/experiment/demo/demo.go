@@ -304,7 +304,7 @@ func demoModel(ctx context.Context, step *demoStep, col *collection.Collection, 
 	step.end("%.0f ms/step", sum.MsPerStep)
 
 	step.begin("generating and evaluating the %d pairs of held-out species", len(testP))
-	g, err := openModel(dir, backendCfg, step.fits)
+	g, err := model.LoadCaching(dir, backendCfg, step.fits)
 	if err != nil {
 		return nil, demoSplit{}, err
 	}
@@ -521,8 +521,7 @@ func demoReal(step *demoStep, out, backendCfg string, report *strings.Builder) e
 				}
 				sc := eval.Score(gens[i].Expected, tgt.Y, gt.Points(), d.To.PeakTolerance())
 				mean, lo, hi := gens[i].Scaled()
-				lo0, hi0 := p.Target.Range()
-				cov := eval.BandCoverage(lo, hi, tgt.Y, spectro.InRange(gt.Points(), lo0, hi0))
+				cov := eval.BandCoverage(lo, hi, tgt.Y, p.Target.Measured(gt.Points()))
 				rs = append(rs, sc.Pearson)
 				n++
 				fmt.Fprintf(report, "| %s | %s | %s | %.3f | %.2f | %.2f | %s |\n", d, p.Sample.Mineral, p.Sample.Key, sc.Pearson, sc.PK5, cov.Points, retrieval.Describe(gens[i].Neighbours, 3))
@@ -567,19 +566,9 @@ func trainAndEvaluatePrior(ctx context.Context, split demoSplit, dir string, pri
 		TrainPairs: split.train, Context: ctx, Log: io.Discard}); err != nil {
 		return nil, fmt.Errorf("%s prior: %w", prior, err)
 	}
-	g, err := openModel(dir, backendCfg, fits)
+	g, err := model.LoadCaching(dir, backendCfg, fits)
 	if err != nil {
 		return nil, err
 	}
 	return experiment.Evaluate(g, split.train, split.test)
-}
-
-// openModel opens a model folder for generation, keeping fits in fits.
-func openModel(dir, backendCfg string, fits *features.DiskCache) (*model.Generator, error) {
-	g, err := model.Load(dir, backendCfg)
-	if err != nil {
-		return nil, err
-	}
-	g.SetFitCache(fits)
-	return g, nil
 }
